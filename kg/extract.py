@@ -1,0 +1,312 @@
+"""Find gazetteer entities in article text: exact offsets, right boundaries, no guessing.
+
+How a name is found, in order:
+
+1. **Candidates.** Every name of the gazetteer, normalised (Simplified script, half-width,
+   lower case: :func:`kg.text.normalise`, which keeps offsets), goes into one compiled
+   Aho-Corasick automaton that reports all overlapping occurrences in the normalised text.
+2. **Boundaries.** English names must stand between non-alphanumerics (not "Kim" in
+   "Kimberly"); acronyms must be in capitals as written. A Chinese name is kept unless a
+   dictionary word crosses its edges; only then is the surrounding clause segmented with
+   jieba (gazetteer names as user words), and the name is kept if jieba cuts at both edges
+   (金成 is not in 黃金成為, 中大 is not in 中大型).
+3. **Overlaps.** Longest first, then strong names before weak names before compounds, then
+   leftmost (:func:`resolve_overlaps`): 香港科技大學 is not also 香港.
+4. **Ambiguity.** A weak name, or a name shared by several entities, counts only for an
+   entity that the article also names by a strong name, else for the single entity whose
+   context words appear; otherwise it is dropped (:func:`resolve_entities`).
+5. **Compounds.** Runs of single-character abbreviations (台美, 中美, 中日韓) give one mention
+   per character, for each country or territory.
+
+Examples
+--------
+>>> from kg.gazetteer import Entity, Gazetteer
+>>> g = Gazetteer([
+...     Entity(id="us", type="place", name="美國", en="United States", abbr="美"),
+...     Entity(id="tw", type="place", name="台灣", en="Taiwan", abbr="台"),
+... ])
+>>> matcher = Matcher(g)
+>>> [(m.entity_id, m.surface, m.start) for m in matcher.find("臺灣與美國的台美關係")]
+[('tw', '臺灣', 0), ('us', '美國', 3), ('tw', '台', 6), ('us', '美', 7)]
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+from kg.articles import url_domain
+from kg.gazetteer import Entity, Gazetteer
+from kg.records import Article, ArticleRecord, Mention, Part
+from kg.text import is_ascii_word, normalise
+
+STRONG, WEAK, COMPOUND = 0, 1, 2
+"""Kinds of a name, in order of precedence when spans of equal length overlap."""
+
+_MAX_WORD = 5  # longest dictionary word looked for across a name's edges
+_WINDOW = 12  # characters of context segmented on each side of a risky name
+_CLAUSE_END = re.compile(r"[\s，。、；：！？「」『』（）《》〈〉“”‘’,.;:!?()\[\]<>\"'|/\\-]")
+_NAME_MARGIN = 10  # how much likelier than its own split a gazetteer name is made for jieba
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span of text that one searched name covers, before ambiguity is resolved."""
+
+    start: int
+    end: int
+    kind: int
+    """STRONG, WEAK or COMPOUND."""
+    entity_ids: tuple[str, ...]
+    """The entities the name may stand for (one per character for compounds)."""
+
+
+def resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Keep non-overlapping candidates: longest first, then by kind, then leftmost.
+
+    >>> spans = [Candidate(0, 2, STRONG, ("hk",)), Candidate(0, 6, STRONG, ("hkust",))]
+    >>> [c.entity_ids for c in resolve_overlaps(spans)]
+    [('hkust',)]
+    """
+    ranked = sorted(candidates, key=lambda c: (c.start - c.end, c.kind, c.start))
+    taken: list[Candidate] = []
+    occupied: set[int] = set()
+    for cand in ranked:
+        span = range(cand.start, cand.end)
+        if occupied.isdisjoint(span):
+            taken.append(cand)
+            occupied.update(span)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def resolve_entities(
+    chosen: Sequence[Candidate],
+    context_of: dict[str, tuple[str, ...]],
+    normalised_text: str,
+) -> list[tuple[Candidate, str]]:
+    """Decide which entity each chosen span stands for; drop what stays ambiguous.
+
+    A strong name with one entity stands for it and *anchors* it in the article. A weak or
+    shared name stands for the anchored entity among its options; else for the one option
+    with the most context words present in the text (ties are dropped).
+
+    >>> cands = [Candidate(0, 3, WEAK, ("cn-mfa", "tw-mofa")), Candidate(4, 6, STRONG, ("tw",))]
+    >>> ctx = {"cn-mfa": ("北京",), "tw-mofa": ("台湾",)}
+    >>> [(c.start, e) for c, e in resolve_entities(cands, ctx, "外交部 台湾")]
+    [(0, 'tw-mofa'), (4, 'tw')]
+    """
+    anchored = {c.entity_ids[0] for c in chosen if c.kind == STRONG and len(c.entity_ids) == 1}
+    out: list[tuple[Candidate, str]] = []
+    for cand in chosen:
+        if cand.kind == COMPOUND:
+            out.extend((cand, entity_id) for entity_id in cand.entity_ids)
+            continue
+        options = cand.entity_ids
+        if cand.kind == STRONG and len(options) == 1:
+            out.append((cand, options[0]))
+            continue
+        winners = [e for e in options if e in anchored]
+        if len(winners) != 1:
+            scores = {
+                e: sum(1 for word in context_of.get(e, ()) if word in normalised_text)
+                for e in options
+            }
+            best = max(scores.values(), default=0)
+            winners = [e for e, s in scores.items() if s == best] if best else []
+        if len(winners) == 1:
+            out.append((cand, winners[0]))
+    return out
+
+
+class Matcher:
+    """All names of a gazetteer compiled for fast, boundary-safe search.
+
+    Build one per gazetteer (compiling takes about a second) and reuse it; it is read-only
+    afterwards, so forked worker processes share it.
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        options: dict[str, dict[str, int]] = {}  # key -> entity id -> kind
+        for entity in gazetteer:
+            for names, kind in ((entity.names, STRONG), (entity.weak, WEAK)):
+                for name in names:
+                    key = normalise(name)
+                    if len(key) < 2:
+                        continue
+                    kinds = options.setdefault(key, {})
+                    kinds[entity.id] = min(kinds.get(entity.id, kind), kind)
+        self._keys: list[str] = []
+        self._kinds: list[int] = []
+        self._entities: list[tuple[str, ...]] = []
+        self._acronym: list[str] = []
+        for key, by_entity in sorted(options.items()):
+            shared = len(by_entity) > 1
+            self._add(key, WEAK if shared else min(by_entity.values()), tuple(sorted(by_entity)))
+        abbrs = {normalise(e.abbr): e.id for e in gazetteer if e.abbr}
+        for size in (2, 3):
+            for chars in itertools.permutations(sorted(abbrs), size):
+                key = "".join(chars)
+                if key not in options:
+                    self._add(key, COMPOUND, tuple(abbrs[c] for c in chars))
+        for entity in gazetteer:
+            for name in entity.names:
+                if is_ascii_word(name) and name.isupper() and len(name) <= 6:
+                    self._acronym[self._keys.index(normalise(name))] = name
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._keys, matchkind=ahocorasick_rs.MatchKind.Standard
+        )
+        self._context = {
+            e.id: tuple(normalise(w) for w in (*e.context, *e.names)) for e in gazetteer
+        }
+        self._tokenizer = None
+        self._dictionary: dict[str, int] = {}
+
+    def _add(self, key: str, kind: int, entity_ids: tuple[str, ...]) -> None:
+        self._keys.append(key)
+        self._kinds.append(kind)
+        self._entities.append(entity_ids)
+        self._acronym.append("")
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    # -- segmentation, loaded on first need ----------------------------------------------
+
+    def prepare(self) -> Matcher:
+        """Load jieba's dictionary and the gazetteer's user words now (before forking)."""
+        if self._tokenizer is None:
+            import jieba
+
+            jieba.setLogLevel(60)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for key, kind in zip(self._keys, self._kinds):
+                if not is_ascii_word(key):
+                    wanted = tokenizer.suggest_freq(key, tune=False) * _NAME_MARGIN
+                    tokenizer.add_word(key, freq=max(wanted, tokenizer.FREQ.get(key, 0)))
+            self._dictionary = tokenizer.FREQ
+            self._tokenizer = tokenizer
+        return self
+
+    def _crossed(self, text: str, start: int, end: int) -> bool:
+        """Does a dictionary word other than the name itself run across its start or end?"""
+        words = self._dictionary
+        n = len(text)
+        for i in range(max(0, start - _MAX_WORD + 1), start):
+            for j in range(start + 1, min(n, i + _MAX_WORD) + 1):
+                if words.get(text[i:j]):
+                    return True
+        for i in range(start, end):
+            for j in range(end + 1, min(n, i + _MAX_WORD) + 1):
+                if words.get(text[i:j]):
+                    return True
+        return False
+
+    def _cut_at_edges(self, text: str, start: int, end: int) -> bool:
+        """Segment the clause around a span; True when jieba cuts at both of its edges."""
+        lo = max(0, start - _WINDOW)
+        hi = min(len(text), end + _WINDOW)
+        left = [m.end() for m in _CLAUSE_END.finditer(text, lo, start)]
+        lo = left[-1] if left else lo
+        right = _CLAUSE_END.search(text, end, hi)
+        hi = right.start() if right else hi
+        cuts = {lo}
+        position = lo
+        for token in self._tokenizer.cut(text[lo:hi], HMM=False):
+            position += len(token)
+            cuts.add(position)
+        return start in cuts and end in cuts
+
+    # -- search ---------------------------------------------------------------------------
+
+    def candidates(self, text: str, normalised: str | None = None) -> list[Candidate]:
+        """Every occurrence of a name with sound boundaries (overlapping, unresolved)."""
+        self.prepare()
+        norm = normalise(text) if normalised is None else normalised
+        found = []
+        for index, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True):
+            key = self._keys[index]
+            if key.isascii():
+                before = norm[start - 1] if start else " "
+                after = norm[end] if end < len(norm) else " "
+                if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
+                    continue
+                if self._acronym[index] and text[start:end] != self._acronym[index]:
+                    continue
+            elif self._crossed(norm, start, end) and not self._cut_at_edges(norm, start, end):
+                continue
+            found.append(Candidate(start, end, self._kinds[index], self._entities[index]))
+        return found
+
+    def find(self, text: str, article_id: str = "", sections: Sequence = ()) -> list[Mention]:
+        """All mentions in `text`, in order, never overlapping, `text[start:end] == surface`."""
+        norm = normalise(text)
+        chosen = resolve_overlaps(self.candidates(text, norm))
+        mentions = []
+        for cand, entity_id in resolve_entities(chosen, self._context, norm):
+            start, end = cand.start, cand.end
+            if cand.kind == COMPOUND:
+                start = cand.start + cand.entity_ids.index(entity_id)
+                end = start + 1
+            mentions.append(
+                Mention(
+                    article_id=article_id,
+                    entity_id=entity_id,
+                    surface=text[start:end],
+                    start=start,
+                    end=end,
+                    part=_part_at(sections, start),
+                )
+            )
+        return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _part_at(sections: Sequence, offset: int) -> Part:
+    for section in sections:
+        if section.start <= offset < section.end:
+            return section.part
+    return "body"
+
+
+def find_publisher(article: Article, index: dict[str, str]) -> str:
+    """The gazetteer id of the outlet that published `article` ('' when unknown).
+
+    The URL's domain decides first (a subdomain counts for its parent); then the labels in
+    the front matter (author, categories, tags) that the gazetteer lists for an outlet.
+
+    >>> a = Article(id="x", path="x", title="", text="", publisher_hints=("news.rthk.hk",))
+    >>> find_publisher(a, {"rthk.hk": "rthk"})
+    'rthk'
+    """
+    for hint in article.publisher_hints:
+        if "." in hint and " " not in hint:
+            labels = hint.split(".")
+            for i in range(len(labels) - 1):
+                found = index.get(".".join(labels[i:]))
+                if found:
+                    return found
+    for hint in article.publisher_hints:
+        found = index.get(hint.casefold()) or index.get(normalise(hint))
+        if found:
+            return found
+    return ""
+
+
+def extract(article: Article, matcher: Matcher, publishers: dict[str, str]) -> ArticleRecord:
+    """The map step's second half: an article's mentions and publisher."""
+    mentions = matcher.find(article.text, article.id, article.sections)
+    return ArticleRecord(
+        article=article,
+        mentions=tuple(mentions),
+        publisher_id=find_publisher(article, publishers),
+    )
+
+
+def domain_of(article: Article) -> str:
+    """The article's own web domain ('' when it has no URL)."""
+    return url_domain(article.url)

@@ -1,0 +1,104 @@
+"""Script-agnostic text normalisation that keeps every offset.
+
+Matching must treat 臺灣, 台灣 and 台湾 alike, Ｔｗｉｔｔｅｒ and twitter alike, and still
+report offsets into the text as written. Every function here maps one character to exactly
+one character, so an offset in the normalised text is the same offset in the original.
+
+Examples
+--------
+>>> normalise("臺灣總統府與ＡＩＴ")
+'台湾总统府与ait'
+>>> len(normalise("蕭美琴")) == len("蕭美琴")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_INTERPUNCTS = "·・‧•･∙⋅"
+
+
+@functools.cache
+def _translation_table() -> dict[int, str]:
+    """One-to-one character table: Traditional → Simplified, full-width → ASCII, lower case."""
+    import opencc
+
+    table: dict[int, str] = {}
+    chars = [chr(c) for lo, hi in _CJK_RANGES for c in range(lo, hi + 1)]
+    joined = "\n".join(chars)
+    for config in ("hk2s", "tw2s", "t2s"):  # later configs win; t2s is the reference
+        converted = opencc.OpenCC(config).convert(joined).split("\n")
+        if len(converted) != len(chars):
+            continue
+        for original, simple in zip(chars, converted):
+            if len(simple) == 1 and simple != original:
+                table[ord(original)] = simple
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII forms
+        table[code] = chr(code - 0xFEE0)
+    table[0x3000] = " "
+    for dot in _INTERPUNCTS:
+        table[ord(dot)] = "·"
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code + 32)
+    for code in range(0xFF21, 0xFF3B):  # full-width capitals straight to lower case
+        table[code] = chr(code - 0xFEE0 + 32)
+    return table
+
+
+def normalise(text: str) -> str:
+    """Return `text` in Simplified script, half-width, lower-cased ASCII; same length.
+
+    Examples
+    --------
+    >>> normalise("唐納德‧川普")
+    '唐纳德·川普'
+    """
+    return text.translate(_translation_table())
+
+
+@functools.cache
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Convert to Simplified Chinese with OpenCC's phrase-aware t2s (for display, not offsets).
+
+    >>> to_simplified("蕭美琴")
+    '萧美琴'
+    """
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    """Convert to Traditional Chinese (Taiwan standard) with OpenCC (for display, not offsets).
+
+    >>> to_traditional("张惇涵")
+    '張惇涵'
+    """
+    return _converter("s2t").convert(text)
+
+
+def is_cjk(char: str) -> bool:
+    """True for a CJK ideograph.
+
+    >>> is_cjk("中"), is_cjk("a")
+    (True, False)
+    """
+    return unicodedata.category(char) == "Lo" and any(
+        lo <= ord(char) <= hi for lo, hi in _CJK_RANGES
+    )
+
+
+def is_ascii_word(text: str) -> bool:
+    """True when `text` is an English-like name: ASCII letters, digits, spaces, .-'&.
+
+    >>> is_ascii_word("Ned Price"), is_ascii_word("金成")
+    (True, False)
+    """
+    return text.isascii() and any(c.isalpha() for c in text)
