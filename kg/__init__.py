@@ -12,3 +12,31 @@ Examples
 """
 
 __version__ = "0.1.0"
+
+from kg.errors import ArticleError, GazetteerError, KgError, QueryError
+from kg.gazetteer import Entity, Gazetteer
+from kg.gazetteer import load as load_gazetteer
+from kg.pipeline import BuildOptions, BuildResult, build, load
+from kg.query import query
+from kg.records import Article, ArticleRecord, Link, Mention, Section, Skipped
+
+__all__ = [
+    "Article",
+    "ArticleError",
+    "ArticleRecord",
+    "BuildOptions",
+    "BuildResult",
+    "Entity",
+    "Gazetteer",
+    "GazetteerError",
+    "KgError",
+    "Link",
+    "Mention",
+    "QueryError",
+    "Section",
+    "Skipped",
+    "build",
+    "load",
+    "load_gazetteer",
+    "query",
+]

@@ -1,0 +1,40 @@
+"""Writers for the graph and its tables: one module per format family.
+
+Each writer comes in three layers, as networkx's readwrite modules do: ``generate_*`` yields
+text lines (pure), ``to_*`` returns one string, ``write_*`` writes a file atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def write_atomic(path: str | Path, chunks: Iterable[str] | str | bytes) -> Path:
+    """Write text (or bytes) to `path` so that readers see the old file or the new one, never half.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = write_atomic(p, ["a", "b"]); p.read_text()
+    'ab'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if isinstance(chunks, bytes):
+                out.write(chunks)
+            elif isinstance(chunks, str):
+                out.write(chunks.encode("utf-8"))
+            else:
+                for chunk in chunks:
+                    out.write(chunk.encode("utf-8"))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

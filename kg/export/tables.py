@@ -1,0 +1,128 @@
+"""Tables and graph files: mentions and articles as JSON lines, CSV, GraphML, GEXF, node-link.
+
+Examples
+--------
+>>> from kg.records import Mention
+>>> list(generate_mentions_jsonl([]))
+[]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import networkx as nx
+
+from kg.export import write_atomic
+from kg.records import ArticleRecord
+
+
+def _json_line(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def mention_rows(record: ArticleRecord, gazetteer) -> Iterator[dict]:
+    """One plain row per mention, with the entity's name and type (the mentions.jsonl schema)."""
+    for m in record.mentions:
+        entity = gazetteer[m.entity_id]
+        yield {
+            "path": record.article.path,
+            "article_id": m.article_id,
+            "entity_id": m.entity_id,
+            "entity_name": entity.name,
+            "entity_type": entity.type,
+            "surface": m.surface,
+            "start": m.start,
+            "end": m.end,
+            "part": m.part,
+        }
+
+
+def generate_mentions_jsonl(records: Iterable[ArticleRecord], gazetteer=None) -> Iterator[str]:
+    """Lines of mentions.jsonl: one JSON object per mention, in article and text order."""
+    for record in records:
+        for row in mention_rows(record, gazetteer):
+            yield _json_line(row)
+
+
+def article_row(record: ArticleRecord) -> dict:
+    """The articles.jsonl row: metadata, plain text and its sections."""
+    a = record.article
+    return {
+        "id": a.id,
+        "path": a.path,
+        "title": a.title,
+        "date": a.date,
+        "url": a.url,
+        "author": a.author,
+        "tags": list(a.tags),
+        "publisher": record.publisher_id,
+        "links": [{"url": link.url, "title": link.title} for link in a.links],
+        "sections": [[s.start, s.end, s.part] for s in a.sections],
+        "text": a.text,
+    }
+
+
+def generate_articles_jsonl(records: Iterable[ArticleRecord]) -> Iterator[str]:
+    """Lines of articles.jsonl, so that ``text[start:end] == surface`` can be checked."""
+    for record in records:
+        yield _json_line(article_row(record))
+
+
+ENTITY_COLUMNS = ("id", "type", "name", "name_en", "region", "mentions", "articles", "qid", "lat", "lon")
+EDGE_COLUMNS = ("source", "target", "relation", "count", "articles", "first_date", "last_date")
+
+
+def generate_entities_csv(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """CSV rows of the entity nodes, most mentioned first."""
+    from kg.graph import entity_nodes
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ENTITY_COLUMNS)
+    for node in entity_nodes(graph):
+        d = graph.nodes[node]
+        writer.writerow([node, d["type"], d["name"], d["name_en"], d["region"], d["mentions"],
+                         d["articles"], d["qid"], d.get("lat", ""), d.get("lon", "")])  # fmt: skip
+    yield buffer.getvalue()
+
+
+def generate_edges_csv(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """CSV rows of every edge, sorted."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EDGE_COLUMNS)
+    rows = sorted(
+        (u, v, k, d.get("count", ""), d.get("articles", ""), d.get("first_date", ""), d.get("last_date", ""))
+        for u, v, k, d in graph.edges(keys=True, data=True)
+    )
+    writer.writerows(rows)
+    yield buffer.getvalue()
+
+
+def sorted_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy with nodes and edges in sorted order, so that files written from it are stable."""
+    ordered = nx.MultiDiGraph()
+    ordered.add_nodes_from(sorted(graph.nodes(data=True)))
+    ordered.add_edges_from(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]))
+    return ordered
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """GraphML for yEd, Gephi and networkx (:func:`networkx.read_graphml` reads it back)."""
+    return write_atomic(path, nx.generate_graphml(sorted_graph(graph), prettyprint=True))
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """GEXF for Gephi."""
+    return write_atomic(path, "\n".join(nx.generate_gexf(sorted_graph(graph))) + "\n")
+
+
+def write_node_link(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """networkx node-link JSON (:func:`networkx.node_link_graph` reads it back)."""
+    data = nx.node_link_data(sorted_graph(graph), edges="edges")
+    return write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")

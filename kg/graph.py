@@ -1,0 +1,219 @@
+"""Assemble the knowledge graph: a reduce over the records of all articles.
+
+The graph is a :class:`networkx.MultiDiGraph` whose edge keys name the relation, so that an
+article can both mention and be published by the same outlet. Node ids are entity ids
+(``tsai-ing-wen``) and ``article:<article id>``. Every attribute is a plain str, int, float
+or bool, so the graph writes to GraphML and GEXF as it is.
+
+Nodes (attribute ``kind``): ``entity`` (``type`` person, institution or place; publishers
+are institutions) and ``article`` (``stub`` True for linked articles not in the input).
+
+Edges (key): ``mentions`` article→entity (count, first_offset, in_title, in_lead),
+``published_by`` article→publisher, ``related`` article→article, ``co_mentioned``
+entity→entity in id order (articles, first_date, last_date), ``located_in`` place→place.
+
+Examples
+--------
+>>> from kg.gazetteer import Entity, Gazetteer
+>>> from kg.records import Article, ArticleRecord, Mention, Section
+>>> g = Gazetteer([Entity(id="tw", type="place", name="台灣", en="Taiwan")])
+>>> a = Article(id="a1", path="a.md", title="台灣", text="台灣", sections=(Section(0, 2, "title"),))
+>>> builder = GraphBuilder(g)
+>>> builder.add(ArticleRecord(a, (Mention("a1", "tw", "台灣", 0, 2, "title"),)))
+>>> graph = builder.finish()
+>>> graph.edges["article:a1", "tw", "mentions"]["in_title"]
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass
+
+import networkx as nx
+
+from kg.gazetteer import Entity, Gazetteer
+from kg.records import ArticleRecord
+
+ARTICLE_PREFIX = "article:"
+
+
+def article_node(article_id: str) -> str:
+    """The graph node id of an article.
+
+    >>> article_node("cna.com.tw/news/1.aspx")
+    'article:cna.com.tw/news/1.aspx'
+    """
+    return ARTICLE_PREFIX + article_id
+
+
+@dataclass
+class _PairStats:
+    articles: int
+    first_date: str
+    last_date: str
+
+
+class GraphBuilder:
+    """Accumulates article records one at a time; :meth:`finish` returns the graph.
+
+    Only counts and small attributes are kept per article, never its text, so an archive
+    streams through in bounded memory.
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.graph = nx.MultiDiGraph()
+        self._pairs: dict[tuple[str, str], _PairStats] = {}
+        self._links: list[tuple[str, str, str]] = []  # (from article node, url, title)
+        self._by_url: dict[str, str] = {}
+        self._entity_mentions: Counter[str] = Counter()
+        self._entity_articles: Counter[str] = Counter()
+
+    def add(self, record: ArticleRecord) -> None:
+        article = record.article
+        node = article_node(article.id)
+        self.graph.add_node(
+            node,
+            kind="article",
+            type="article",
+            label=article.title,
+            title=article.title,
+            date=article.date,
+            url=article.url,
+            path=article.path,
+            author=article.author,
+            publisher=record.publisher_id,
+            stub=False,
+        )
+        if article.url:
+            self._by_url[article.url] = node
+        if record.publisher_id:
+            self._add_entity(record.publisher_id)
+            self.graph.add_edge(node, record.publisher_id, key="published_by")
+        lead = next((s for s in article.sections if s.part == "body"), None)
+        counts: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        in_title: set[str] = set()
+        in_lead: set[str] = set()
+        for mention in record.mentions:
+            counts[mention.entity_id] += 1
+            first.setdefault(mention.entity_id, mention.start)
+            if mention.part == "title":
+                in_title.add(mention.entity_id)
+            elif lead is not None and lead.start <= mention.start < lead.end:
+                in_lead.add(mention.entity_id)
+        for entity_id, count in counts.items():
+            self._add_entity(entity_id)
+            self.graph.add_edge(
+                node,
+                entity_id,
+                key="mentions",
+                count=count,
+                first_offset=first[entity_id],
+                in_title=entity_id in in_title,
+                in_lead=entity_id in in_lead,
+            )
+            self._entity_mentions[entity_id] += count
+            self._entity_articles[entity_id] += 1
+        for pair in itertools.combinations(sorted(counts), 2):
+            stats = self._pairs.get(pair)
+            if stats is None:
+                self._pairs[pair] = _PairStats(1, article.date, article.date)
+            else:
+                stats.articles += 1
+                if article.date and (not stats.first_date or article.date < stats.first_date):
+                    stats.first_date = article.date
+                if article.date > stats.last_date:
+                    stats.last_date = article.date
+        for link in article.links:
+            self._links.append((node, link.url, link.title))
+
+    def _add_entity(self, entity_id: str) -> None:
+        if entity_id in self.graph:
+            return
+        entity = self.gazetteer[entity_id]
+        self.graph.add_node(entity_id, **entity_attributes(entity))
+
+    def finish(self) -> nx.MultiDiGraph:
+        """Resolve links, add co-mention and containment edges, and return the graph."""
+        graph = self.graph
+        for entity_id, count in self._entity_mentions.items():
+            graph.nodes[entity_id]["mentions"] = count
+            graph.nodes[entity_id]["articles"] = self._entity_articles[entity_id]
+        for (a, b), stats in self._pairs.items():
+            graph.add_edge(
+                a,
+                b,
+                key="co_mentioned",
+                articles=stats.articles,
+                first_date=stats.first_date,
+                last_date=stats.last_date,
+            )
+        for source, url, title in self._links:
+            target = self._by_url.get(url)
+            if target is None:
+                target = article_node(url.split("://", 1)[1])
+                if target not in graph:
+                    graph.add_node(
+                        target, kind="article", type="article", label=title or url,
+                        title=title, date="", url=url, path="", author="", publisher="",
+                        stub=True,
+                    )  # fmt: skip
+                self._by_url[url] = target
+            if target != source and not graph.has_edge(source, target, "related"):
+                graph.add_edge(source, target, key="related", title=title)
+        for node, data in list(graph.nodes(data=True)):
+            if data.get("type") == "place":
+                container = self.gazetteer.get(data.get("within", ""))
+                if container is not None and container.id in graph:
+                    graph.add_edge(node, container.id, key="located_in")
+        return graph
+
+
+def entity_attributes(entity: Entity) -> dict:
+    """The node attributes of an entity: plain values only (lists joined with ' | ')."""
+    attributes = {
+        "kind": "entity",
+        "type": entity.type,
+        "label": entity.name,
+        "name": entity.name,
+        "name_hans": entity.name_hans,
+        "name_en": entity.en,
+        "aliases": " | ".join((*entity.aliases, *entity.weak)),
+        "region": entity.region,
+        "description": entity.desc,
+        "qid": entity.qid,
+        "within": entity.within,
+        "mentions": 0,
+        "articles": 0,
+    }
+    if entity.coords:
+        attributes["lat"], attributes["lon"] = entity.coords
+    return attributes
+
+
+def entity_nodes(graph: nx.MultiDiGraph, type: str | None = None) -> list[str]:
+    """Entity node ids, optionally of one type, most mentioned first.
+
+    >>> G = nx.MultiDiGraph(); G.add_node("a", kind="entity", type="place", mentions=2)
+    >>> entity_nodes(G)
+    ['a']
+    """
+    nodes = [
+        n
+        for n, d in graph.nodes(data=True)
+        if d.get("kind") == "entity" and (type is None or d.get("type") == type)
+    ]
+    return sorted(nodes, key=lambda n: (-graph.nodes[n].get("mentions", 0), n))
+
+
+def co_mention_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The undirected entity–entity graph, weighted by the number of shared articles."""
+    co = nx.Graph()
+    co.add_nodes_from((n, graph.nodes[n]) for n in entity_nodes(graph))
+    for a, b, key, data in graph.edges(keys=True, data=True):
+        if key == "co_mentioned":
+            co.add_edge(a, b, weight=data["articles"])
+    return co

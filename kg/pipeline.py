@@ -1,0 +1,316 @@
+"""`build`: files in, graph and exports out — a parallel map, then a reduce.
+
+map
+    :func:`process_file` turns one file into an :class:`~kg.records.ArticleRecord` (read the
+    article, find its mentions and publisher) or a :class:`~kg.records.Skipped` with the
+    reason. It is a pure function of the file and the gazetteer, so it runs in worker
+    processes and its results are cached by content.
+reduce
+    :class:`~kg.graph.GraphBuilder` folds the records, in input order, into one graph, while
+    the mentions and articles tables stream to disk.
+
+Examples
+--------
+>>> import kg
+>>> result = kg.build(["seeds"], gazetteer="gazetteer", out=None)  # doctest: +SKIP
+>>> result.counts["articles"]  # doctest: +SKIP
+3
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from kg import __version__
+from kg import gazetteer as gazetteer_module
+from kg.articles import discover, read_article
+from kg.cache import Cache
+from kg.errors import ArticleError, KgError
+from kg.export import write_atomic
+from kg.export.html import DEFAULT_MAX_NODES, write_html
+from kg.export.rdf import DEFAULT_BASE, SUFFIXES, write_rdf
+from kg.export.tables import (
+    article_row,
+    generate_edges_csv,
+    generate_entities_csv,
+    mention_rows,
+    write_graphml,
+)
+from kg.extract import Matcher, extract
+from kg.gazetteer import Gazetteer
+from kg.graph import GraphBuilder
+from kg.records import ArticleRecord, Mention, Skipped
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything a build can be told; the CLI turns its flags into one of these."""
+
+    gazetteer: str | Path = "gazetteer"
+    out: str | Path | None = "output"
+    """Output folder; None builds in memory only."""
+    jobs: int = 0
+    """Worker processes; 0 means one per core."""
+    strict: bool = False
+    """Fail (raise) when any input file is skipped."""
+    cache: bool = True
+    """Reuse the records of unchanged files from ``<out>/.kg-cache``."""
+    progress: bool = False
+    max_nodes: int = DEFAULT_MAX_NODES
+    view: str = "auto"
+    focus: str | None = None
+    base: str = DEFAULT_BASE
+    rdf_format: str = "turtle"
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` made: the graph, every mention, counts, and the report."""
+
+    graph: nx.MultiDiGraph
+    mentions: list[Mention]
+    counts: dict[str, int]
+    report: dict
+    timings: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+# --- the map step -----------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(matcher: Matcher, publishers: dict[str, str]) -> None:
+    _WORKER["matcher"] = matcher
+    _WORKER["publishers"] = publishers
+
+
+def process_file(
+    path: str | Path, root: str | Path, matcher: Matcher, publishers: dict[str, str]
+) -> ArticleRecord | Skipped:
+    """Read and extract one file: an article record, or the reason it was skipped."""
+    try:
+        article = read_article(path, root)
+    except ArticleError as err:
+        return Skipped(str(path), str(err))
+    return extract(article, matcher, publishers)
+
+
+def _process_in_worker(job: tuple[str, str]) -> ArticleRecord | Skipped:
+    return process_file(job[0], job[1], _WORKER["matcher"], _WORKER["publishers"])
+
+
+def _map(
+    jobs: Sequence[tuple[str, str]], matcher: Matcher, publishers: dict[str, str], workers: int
+) -> Iterator[ArticleRecord | Skipped]:
+    """Results in input order; in worker processes when there are enough files."""
+    if workers <= 1 or len(jobs) < 64 or "fork" not in multiprocessing.get_all_start_methods():
+        for path, root in jobs:
+            yield process_file(path, root, matcher, publishers)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(matcher, publishers)) as pool:
+        yield from pool.imap(_process_in_worker, jobs, chunksize=16)
+
+
+# --- the reduce step --------------------------------------------------------------------
+
+
+class _StreamedLines:
+    """A JSON-lines file written as records arrive, renamed into place on success."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._tmp = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            self._tmp = open(self._tmp_path, "w", encoding="utf-8")  # noqa: SIM115
+
+    def write(self, row: dict) -> None:
+        if self._tmp is not None:
+            self._tmp.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+
+    def commit(self) -> None:
+        if self._tmp is not None:
+            self._tmp.close()
+            os.replace(self._tmp_path, self.path)
+
+    def discard(self) -> None:
+        if self._tmp is not None:
+            self._tmp.close()
+            self._tmp_path.unlink(missing_ok=True)
+
+
+def _progress(items: Iterable, total: int, enabled: bool) -> Iterable:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, unit="file", desc="kg build", file=sys.stderr, leave=False)
+
+
+def build(
+    inputs: Sequence[str | Path] = ("seeds",),
+    gazetteer: str | Path | Gazetteer = "gazetteer",
+    out: str | Path | None = "output",
+    options: BuildOptions | None = None,
+    **overrides,
+) -> BuildResult:
+    """Build the knowledge graph of the articles under `inputs`.
+
+    Every input file ends up either in the graph or in ``report["files"]`` with the reason
+    it was skipped. With `out`, writes graph.html, graph.ttl, graph.graphml, mentions.jsonl,
+    articles.jsonl, entities.csv, edges.csv and report.json there (atomically); nothing is
+    printed. Raises :class:`~kg.errors.KgError` for unusable arguments, and with
+    ``strict=True`` when any file was skipped.
+    """
+    base_options = options or BuildOptions()
+    fields = {**base_options.__dict__, "out": out, **overrides}
+    if not isinstance(gazetteer, Gazetteer):
+        fields["gazetteer"] = gazetteer
+    opts = BuildOptions(**fields)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    gaz = gazetteer if isinstance(gazetteer, Gazetteer) else gazetteer_module.load(opts.gazetteer)
+    matcher = Matcher(gaz).prepare()
+    publishers = gaz.publisher_index()
+    timings["gazetteer"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    files = [(str(path), str(root)) for path, root in discover(inputs)]
+    if not files:
+        raise KgError(f"no files found under {', '.join(map(str, inputs))}")
+    timings["discover"] = time.perf_counter() - clock
+
+    out_dir = Path(opts.out) if opts.out is not None else None
+    cache = Cache(out_dir / ".kg-cache" if out_dir and opts.cache else None, gaz.fingerprint(), __version__)
+    workers = opts.jobs or os.cpu_count() or 1
+
+    clock = time.perf_counter()
+    builder = GraphBuilder(gaz)
+    mentions: list[Mention] = []
+    report_files: list[dict] = []
+    seen_urls: dict[str, str] = {}
+    mentions_out = _StreamedLines(out_dir / "mentions.jsonl" if out_dir else None)
+    articles_out = _StreamedLines(out_dir / "articles.jsonl" if out_dir else None)
+    try:
+        todo = cache.missing(files)
+        fresh = _map(todo, matcher, publishers, workers)
+        results = cache.merge(files, todo, fresh)
+        for result in _progress(results, len(files), opts.progress):
+            if isinstance(result, Skipped):
+                report_files.append({"path": result.path, "status": "skipped", "reason": result.reason})
+                continue
+            article = result.article
+            if article.url and article.url in seen_urls:
+                reason = f"duplicate: same URL as {seen_urls[article.url]} ({article.url})"
+                report_files.append({"path": article.path, "status": "skipped", "reason": reason})
+                continue
+            if article.url:
+                seen_urls[article.url] = article.path
+            builder.add(result)
+            mentions.extend(result.mentions)
+            for row in mention_rows(result, gaz):
+                mentions_out.write(row)
+            articles_out.write(article_row(result))
+            report_files.append({
+                "path": article.path,
+                "status": "read",
+                "article_id": article.id,
+                "publisher": result.publisher_id,
+                "mentions": len(result.mentions),
+            })  # fmt: skip
+        cache.save()
+    except BaseException:
+        mentions_out.discard()
+        articles_out.discard()
+        raise
+    timings["read_and_extract"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    graph = builder.finish()
+    timings["assemble"] = time.perf_counter() - clock
+
+    skipped = [f for f in report_files if f["status"] == "skipped"]
+    stubs = sum(1 for _, d in graph.nodes(data=True) if d.get("stub"))
+    related = [(u, v) for u, v, k in graph.edges(keys=True) if k == "related"]
+    counts = {
+        "files": len(files),
+        "articles": len(report_files) - len(skipped),
+        "skipped": len(skipped),
+        "mentions": len(mentions),
+        "entities": sum(1 for _, d in graph.nodes(data=True) if d.get("kind") == "entity"),
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "related_links": len(related),
+        "related_in_input": sum(1 for _, v in related if not graph.nodes[v].get("stub")),
+        "stub_articles": stubs,
+    }
+    report = {
+        "kg_version": __version__,
+        "inputs": [str(i) for i in inputs],
+        "gazetteer": {"entities": len(gaz), "fingerprint": gaz.fingerprint()},
+        "counts": counts,
+        "skipped": [{"path": f["path"], "reason": f["reason"]} for f in skipped],
+        "files": report_files,
+    }
+    result = BuildResult(graph=graph, mentions=mentions, counts=counts, report=report, timings=timings)
+
+    if out_dir is not None:
+        clock = time.perf_counter()
+        mentions_out.commit()
+        articles_out.commit()
+        result.outputs = _write_outputs(graph, report, out_dir, opts, timings)
+        result.outputs.update(mentions=out_dir / "mentions.jsonl", articles=out_dir / "articles.jsonl")
+        timings["export"] = time.perf_counter() - clock
+        write_atomic(out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n")
+    if opts.strict and skipped:
+        first = skipped[0]
+        raise KgError(
+            f"{len(skipped)} of {len(files)} files skipped (--strict); first: {first['path']}: {first['reason']}"
+        )
+    return result
+
+
+def _write_outputs(graph, report, out_dir: Path, opts: BuildOptions, timings: dict) -> dict[str, Path]:
+    outputs = {}
+    stage = time.perf_counter()
+    outputs["html"] = write_html(graph, out_dir / "graph.html", max_nodes=opts.max_nodes, view=opts.view, focus=opts.focus)
+    timings["export_html"] = time.perf_counter() - stage
+    stage = time.perf_counter()
+    outputs["rdf"] = write_rdf(graph, out_dir / f"graph.{SUFFIXES[opts.rdf_format]}", opts.rdf_format, opts.base)
+    timings["export_rdf"] = time.perf_counter() - stage
+    stage = time.perf_counter()
+    outputs["graphml"] = write_graphml(graph, out_dir / "graph.graphml")
+    outputs["entities_csv"] = write_atomic(out_dir / "entities.csv", generate_entities_csv(graph))
+    outputs["edges_csv"] = write_atomic(out_dir / "edges.csv", generate_edges_csv(graph))
+    outputs["report"] = write_atomic(
+        out_dir / "report.json", json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    )
+    timings["export_tables"] = time.perf_counter() - stage
+    return outputs
+
+
+def load(out: str | Path = "output") -> nx.MultiDiGraph:
+    """The graph of a previous build, read back from ``<out>/graph.graphml``.
+
+    >>> import kg
+    >>> graph = kg.load("output")  # doctest: +SKIP
+    """
+    path = Path(out)
+    path = path / "graph.graphml" if path.is_dir() else path
+    if not path.exists():
+        raise KgError(f"no graph at {str(path)!r}; run 'kg build' first (or pass its --out folder)")
+    graph = nx.read_graphml(path, force_multigraph=True)
+    return nx.MultiDiGraph(graph)

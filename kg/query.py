@@ -1,0 +1,124 @@
+"""SPARQL over the RDF export, on pyoxigraph's engine (fast enough for a whole archive).
+
+Examples
+--------
+>>> rows = query('SELECT ?x WHERE { VALUES ?x { 1 2 } }', data=None)
+>>> rows.columns, [r[0] for r in rows.rows]
+(['x'], ['1', '2'])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+
+_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SELECT table (`columns`, `rows` of plain strings), an ASK `boolean`, or CONSTRUCT `triples`."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    boolean: bool | None = None
+    triples: str = ""
+
+    def to_text(self, format: str = "table") -> str:
+        """Render as an aligned text table, CSV or JSON."""
+        if self.boolean is not None:
+            return json.dumps(self.boolean) if format == "json" else str(self.boolean).lower()
+        if self.triples:
+            return self.triples
+        if format == "json":
+            return json.dumps([dict(zip(self.columns, r)) for r in self.rows], ensure_ascii=False, indent=1)
+        if format == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow(self.columns)
+            writer.writerows(self.rows)
+            return buffer.getvalue().rstrip("\n")
+        widths = [max([_width(c)] + [_width(r[i]) for r in self.rows]) for i, c in enumerate(self.columns)]
+        lines = ["  ".join(_pad(c, w) for c, w in zip(self.columns, widths))]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(_pad(v, w) for v, w in zip(r, widths)) for r in self.rows]
+        lines.append(f"({len(self.rows)} rows)")
+        return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _plain(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal | ox.NamedNode | ox.BlankNode):
+        return term.value
+    return str(term)
+
+
+def open_store(data: str | Path) -> ox.Store:
+    """An in-memory store loaded with an RDF file (format from its suffix)."""
+    path = Path(data)
+    if not path.exists():
+        raise QueryError(f"no RDF data at {str(path)!r}; run 'kg build' first or pass --data FILE")
+    format = _FORMATS.get(path.suffix.lower())
+    if format is None:
+        raise QueryError(f"unknown RDF format {path.suffix!r}; use one of {', '.join(_FORMATS)}")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=format)
+    except (SyntaxError, ValueError, OSError) as err:
+        raise QueryError(f"cannot load {path}: {err}") from err
+    return store
+
+
+def query(sparql: str, data: str | Path | None = "output/graph.ttl", store: ox.Store | None = None) -> QueryResult:
+    """Run a SPARQL SELECT, ASK or CONSTRUCT query and return plain values."""
+    if store is None:
+        store = open_store(data) if data is not None else ox.Store()
+    try:
+        result = store.query(sparql)
+    except SyntaxError as err:
+        raise QueryError(f"SPARQL syntax error: {err}") from err
+    except (OSError, ValueError) as err:
+        raise QueryError(f"query failed: {err}") from err
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult([], [], boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = [[_plain(solution[c]) for c in columns] for solution in result]
+        return QueryResult(columns, rows)
+    text = ox.serialize(list(result), format=ox.RdfFormat.N_TRIPLES).decode()
+    return QueryResult([], [], triples=text)
+
+
+def read_query(text_or_path: str) -> str:
+    """The query text: the contents of a ``.rq`` file, or the argument itself."""
+    if text_or_path.endswith((".rq", ".sparql")):
+        path = Path(text_or_path)
+        if not path.exists():
+            raise QueryError(f"no query file {text_or_path!r}")
+        return path.read_text(encoding="utf-8")
+    return text_or_path
