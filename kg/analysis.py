@@ -22,7 +22,13 @@ from kg.graph import co_mention_graph, entity_nodes
 
 def _row(graph: nx.MultiDiGraph, node: str, **extra) -> dict:
     d = graph.nodes[node]
-    return {"id": node, "name": d.get("name", ""), "type": d.get("type", ""), "mentions": d.get("mentions", 0), **extra}
+    return {
+        "id": node,
+        "name": d.get("name", ""),
+        "type": d.get("type", ""),
+        "mentions": d.get("mentions", 0),
+        **extra,
+    }
 
 
 def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict:
@@ -41,15 +47,22 @@ def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict:
         sample = min(len(co), 300) if len(co) > 1000 else None
         between = nx.betweenness_centrality(co, k=sample, weight=None, seed=7)
         summary["top_pagerank"] = [
-            _row(graph, n, score=round(s, 5)) for n, s in sorted(rank.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+            _row(graph, n, score=round(s, 5))
+            for n, s in sorted(rank.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         ]
         summary["top_betweenness"] = [
-            _row(graph, n, score=round(s, 5)) for n, s in sorted(between.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+            _row(graph, n, score=round(s, 5))
+            for n, s in sorted(between.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         ]
         communities = nx.community.louvain_communities(co, weight="weight", seed=7)
         ranked = sorted(communities, key=lambda c: (-len(c), min(c)))
         summary["communities"] = [
-            {"size": len(c), "members": [graph.nodes[n].get("name", n) for n in entity_nodes(graph.subgraph(c))[:top]]}
+            {
+                "size": len(c),
+                "members": [
+                    graph.nodes[n].get("name", n) for n in entity_nodes(graph.subgraph(c))[:top]
+                ],
+            }
             for c in ranked[:top]
         ]
     return summary
@@ -65,7 +78,9 @@ def stats_text(summary: dict) -> str:
             lines.append(f"\n{title}:")
             for i, row in enumerate(summary[key], 1):
                 score = f"  {row['score']}" if "score" in row else ""
-                lines.append(f"{i:3}. {row['name']} ({row['type']}, {row['mentions']} mentions){score}")
+                lines.append(
+                    f"{i:3}. {row['name']} ({row['type']}, {row['mentions']} mentions){score}"
+                )
     if "communities" in summary:
         lines.append("\ncommunities (Louvain):")
         for i, community in enumerate(summary["communities"], 1):

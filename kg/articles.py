@@ -31,7 +31,9 @@ from kg.records import Article, Link, Part, Section
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
 MAX_FILE_BYTES = 20_000_000
 
-_FRONT_MATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?\s*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M
+)
 _JEKYLL_PREAMBLE = re.compile(
     r"\A\s*(?:<!--.*?-->\s*)?(?:\[[^\]\n]*\]\([^)\n]*\)[ \t]*\n(?:[-=]{3,}[ \t]*\n)?)?", re.S
 )
@@ -55,7 +57,9 @@ _CHROME_CLASS = re.compile(
     r"subscription|share\w*|social\w*|follow\w*|newsletter|innity\w*|related-?ads?|outbrain)(?:[-_ ]|$)",
     re.I,
 )
-_REMOVED_TAGS = "script, style, noscript, iframe, form, svg, button, nav, footer, header, ins, object"
+_REMOVED_TAGS = (
+    "script, style, noscript, iframe, form, svg, button, nav, footer, header, ins, object"
+)
 _BLOCK_TAGS = (
     "p, div, section, article, h1, h2, h3, h4, h5, h6, li, br, tr, blockquote, figure, "
     "figcaption, pre, dd, dt, hr, table, ul, ol"
@@ -193,13 +197,19 @@ def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
         body,
         flags=re.S | re.I,
     )
-    for anchor in re.finditer(r"<a\s[^>]*href=[\"']([^\"']+)[\"'][^>]*>(.*?)</a>", body, re.S | re.I):
-        links.append(Link(url=anchor.group(1), title=_clean(re.sub(r"<[^>]+>", "", anchor.group(2)))))
+    for anchor in re.finditer(
+        r"<a\s[^>]*href=[\"']([^\"']+)[\"'][^>]*>(.*?)</a>", body, re.S | re.I
+    ):
+        links.append(
+            Link(url=anchor.group(1), title=_clean(re.sub(r"<[^>]+>", "", anchor.group(2))))
+        )
     body = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", body)  # images
     body = re.sub(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)", keep_link, body)  # links keep their text
     body = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.S | re.I)
     body = re.sub(r"<[^>]+>", "", body)  # remaining inline HTML
-    body = re.sub(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+)", "", body, flags=re.M)
+    body = re.sub(
+        r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+)", "", body, flags=re.M
+    )
     body = re.sub(r"^[ \t]*[-=*_]{3,}[ \t]*$", "", body, flags=re.M)
     body = body.replace("**", "").replace("__", "")
     return _marked_blocks(body), links
@@ -259,7 +269,9 @@ def _marked_blocks(text: str) -> list[tuple[Part, str]]:
 
 
 def _first_heading(body: str) -> str:
-    match = re.search(r"^#\s+(.+)$", body, re.M) or re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S | re.I)
+    match = re.search(r"^#\s+(.+)$", body, re.M) or re.search(
+        r"<h1[^>]*>(.*?)</h1>", body, re.S | re.I
+    )
     return _clean(re.sub(r"<[^>]+>", "", match.group(1))) if match else ""
 
 
@@ -339,8 +351,8 @@ def normalise_date(value: object) -> str:
         except ValueError:
             return ""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def canonical_url(url: str) -> str:

@@ -36,11 +36,29 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True, help="Ignore and rebuild the cache of unchanged files.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--max-nodes", default=250, show_default=True, help="Node budget of graph.html.")
-@click.option("--view", type=click.Choice(["auto", "entities", "articles", "all"]), default="auto", show_default=True, help="What graph.html draws.")
-@click.option("--focus", default=None, help="Draw one entity's neighbourhood (id or name) in graph.html.")
-@click.option("--base", default="https://example.org/kg/", show_default=True, help="Base of the RDF IRIs.")
-@click.option("--rdf-format", type=click.Choice(["turtle", "ntriples", "jsonld"]), default="turtle", show_default=True, help="RDF serialisation.")
-def build(inputs, gazetteer, out, jobs, strict, no_cache, quiet, max_nodes, view, focus, base, rdf_format) -> None:
+@click.option(
+    "--view",
+    type=click.Choice(["auto", "entities", "articles", "all"]),
+    default="auto",
+    show_default=True,
+    help="What graph.html draws.",
+)
+@click.option(
+    "--focus", default=None, help="Draw one entity's neighbourhood (id or name) in graph.html."
+)
+@click.option(
+    "--base", default="https://example.org/kg/", show_default=True, help="Base of the RDF IRIs."
+)
+@click.option(
+    "--rdf-format",
+    type=click.Choice(["turtle", "ntriples", "jsonld"]),
+    default="turtle",
+    show_default=True,
+    help="RDF serialisation.",
+)
+def build(
+    inputs, gazetteer, out, jobs, strict, no_cache, quiet, max_nodes, view, focus, base, rdf_format
+) -> None:
     """Build the graph of the articles in INPUTS (files or folders; default: seeds/)."""
     from kg.pipeline import BuildOptions
     from kg.pipeline import build as run_build
@@ -67,15 +85,26 @@ def build(inputs, gazetteer, out, jobs, strict, no_cache, quiet, max_nodes, view
         )
         stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
         click.echo(f"timings: {stages}", err=True)
-        click.echo(f"wrote {out}/: " + ", ".join(sorted(p.name for p in result.outputs.values())), err=True)
+        click.echo(
+            f"wrote {out}/: " + ", ".join(sorted(p.name for p in result.outputs.values())), err=True
+        )
     if strict and c["skipped"]:
         raise click.ClickException(f"{c['skipped']} of {c['files']} files skipped (--strict)")
 
 
 @cli.command()
 @click.argument("sparql")
-@click.option("--data", "-d", default="output/graph.ttl", show_default=True, help="RDF file to query.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--data", "-d", default="output/graph.ttl", show_default=True, help="RDF file to query."
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
 def query(sparql, data, fmt) -> None:
     """Run a SPARQL query (text or a .rq file) on the RDF export."""
     from kg.query import query as run_query
@@ -100,13 +129,24 @@ def stats(out, top, as_json) -> None:
         summary = graph_stats(load(out), top=top)
     except KgError as err:
         _fail(err)
-    click.echo(json.dumps(summary, ensure_ascii=False, indent=1) if as_json else stats_text(summary))
+    click.echo(
+        json.dumps(summary, ensure_ascii=False, indent=1) if as_json else stats_text(summary)
+    )
 
 
 @cli.command()
 @click.argument("out", default="output")
-@click.option("--to", "formats", multiple=True, required=True, type=click.Choice(["gexf", "json", "graphml", "ntriples", "jsonld", "turtle"]), help="Format(s) to write next to the build.")
-@click.option("--base", default="https://example.org/kg/", show_default=True, help="Base of the RDF IRIs.")
+@click.option(
+    "--to",
+    "formats",
+    multiple=True,
+    required=True,
+    type=click.Choice(["gexf", "json", "graphml", "ntriples", "jsonld", "turtle"]),
+    help="Format(s) to write next to the build.",
+)
+@click.option(
+    "--base", default="https://example.org/kg/", show_default=True, help="Base of the RDF IRIs."
+)
 def export(out, formats, base) -> None:
     """Write a built graph in more formats: GEXF (Gephi), node-link JSON, RDF variants."""
     from kg.export.convert import export_formats

@@ -34,13 +34,14 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
 
 from kg.articles import url_domain
-from kg.gazetteer import Entity, Gazetteer
+from kg.gazetteer import Gazetteer
 from kg.records import Article, ArticleRecord, Mention, Part
 from kg.text import is_ascii_word, normalise
 
@@ -185,7 +186,7 @@ class Matcher:
             jieba.setLogLevel(60)
             tokenizer = jieba.Tokenizer()
             tokenizer.initialize()
-            for key, kind in zip(self._keys, self._kinds):
+            for key in self._keys:
                 if not is_ascii_word(key):
                     wanted = tokenizer.suggest_freq(key, tune=False) * _NAME_MARGIN
                     tokenizer.add_word(key, freq=max(wanted, tokenizer.FREQ.get(key, 0)))
@@ -236,7 +237,7 @@ class Matcher:
                 after = norm[end] if end < len(norm) else " "
                 if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
                     continue
-                if self._acronym[index] and text[start:end] != self._acronym[index]:
+                if self._acronym[index] and _halfwidth(text[start:end]) != self._acronym[index]:
                     continue
             elif self._crossed(norm, start, end) and not self._cut_at_edges(norm, start, end):
                 continue
@@ -264,6 +265,10 @@ class Matcher:
                 )
             )
         return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _halfwidth(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 def _part_at(sections: Sequence, offset: int) -> Part:

@@ -32,7 +32,25 @@ from kg.text import is_ascii_word, normalise, to_simplified, to_traditional
 
 ENTITY_TYPES: tuple[EntityType, ...] = ("person", "institution", "place")
 REGIONS = frozenset(
-    "hk mo tw cn us jp kr kp sea asia eu ru mena americas africa oceania world".split()
+    [
+        "hk",
+        "mo",
+        "tw",
+        "cn",
+        "us",
+        "jp",
+        "kr",
+        "kp",
+        "sea",
+        "asia",
+        "eu",
+        "ru",
+        "mena",
+        "americas",
+        "africa",
+        "oceania",
+        "world",
+    ]
 )
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
@@ -210,7 +228,10 @@ def _to_yaml_record(entity: Entity) -> dict:
 
 
 def gazetteer_files(path: str | Path) -> list[Path]:
-    """The YAML files of a gazetteer folder (or the single file given), sorted."""
+    """The YAML files of a gazetteer folder (or the single file given), sorted.
+
+    Files under a ``tools/`` folder are inputs of the import scripts, not records.
+    """
     root = Path(path)
     if root.is_file():
         return [root]
@@ -219,7 +240,11 @@ def gazetteer_files(path: str | Path) -> list[Path]:
             f"gazetteer {str(root)!r} not found; pass --gazetteer DIR "
             "(a folder of YAML files, see gazetteer/README.md)"
         )
-    files = sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    files = sorted(
+        p
+        for p in root.rglob("*.yaml")
+        if p.is_file() and "tools" not in p.relative_to(root).parts[:-1]
+    )
     if not files:
         raise GazetteerError(f"gazetteer folder {str(root)!r} holds no *.yaml file")
     return files
@@ -315,7 +340,9 @@ def load(path: str | Path = "gazetteer") -> Gazetteer:
     gazetteer = Gazetteer()
     for file in gazetteer_files(path):
         for number, record in enumerate(_read_records(file), 1):
-            where = f"{file} record {number} ({record.get('id') if isinstance(record, dict) else '?'})"
+            where = (
+                f"{file} record {number} ({record.get('id') if isinstance(record, dict) else '?'})"
+            )
             problems = _problems_of_record(record, where)
             if problems:
                 raise GazetteerError(f"{where}: {problems[0]} (run 'kg gazetteer check' for all)")
@@ -324,8 +351,15 @@ def load(path: str | Path = "gazetteer") -> Gazetteer:
 
 
 COMMON_WORD_FREQUENCY = 1000
-"""A strong CJK name this frequent in jieba's dictionary, and not tagged as a proper noun
-there, is probably a common word and must be weak (with context) instead."""
+"""A strong two-character name this frequent in jieba's dictionary, and not tagged as a
+proper noun there, is probably a common word and must be weak (with context) instead.
+Longer names must be twenty times as frequent: jieba's tags miss many famous names."""
+
+
+def _common_threshold(key: str) -> int:
+    return COMMON_WORD_FREQUENCY if len(key) <= 2 else 20 * COMMON_WORD_FREQUENCY
+
+
 _PROPER_NOUN_TAGS = frozenset({"nr", "ns", "nt", "nz", "nrt", "nrfg", "j"})
 
 
@@ -337,6 +371,12 @@ def _jieba_words() -> tuple[dict[str, int], dict[str, str]]:
     jieba.setLogLevel(60)
     jieba.initialize()
     return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
+
+
+def _is_common_word(name: str, key: str, freq: dict, tags: dict) -> bool:
+    if is_ascii_word(name) or freq.get(key, 0) < _common_threshold(key):
+        return False
+    return tags.get(key, "") not in _PROPER_NOUN_TAGS
 
 
 def check(path: str | Path = "gazetteer") -> list[Problem]:
@@ -388,19 +428,22 @@ def _name_problems(entities: list[Entity]) -> list[Problem]:
             key = normalise(name)
             strong[key].add(e.id)
             if len(key) == 1:
-                problems.append(Problem("error", where, f"single-character name {name!r}: use abbr"))
-            elif not is_ascii_word(name) and freq.get(key, 0) >= COMMON_WORD_FREQUENCY:
-                if tags.get(key, "") not in _PROPER_NOUN_TAGS:
-                    problems.append(Problem(
-                        "error", where,
-                        f"{name!r} is a common word (jieba frequency {freq[key]}); "
-                        "move it to weak: and give context: words",
-                    ))  # fmt: skip
+                problems.append(
+                    Problem("error", where, f"single-character name {name!r}: use abbr")
+                )
+            elif _is_common_word(name, key, freq, tags):
+                problems.append(Problem(
+                    "error", where,
+                    f"{name!r} is a common word (jieba frequency {freq[key]}); "
+                    "move it to weak: and give context: words",
+                ))  # fmt: skip
         for name in e.weak:
             key = normalise(name)
             weak[key].add(e.id)
             if len(key) == 1:
-                problems.append(Problem("error", where, f"single-character name {name!r}: use abbr"))
+                problems.append(
+                    Problem("error", where, f"single-character name {name!r}: use abbr")
+                )
         if e.weak and not e.context:
             problems.append(Problem(
                 "warning", where, "weak names but no context: only strong names license them"
@@ -415,7 +458,9 @@ def _name_problems(entities: list[Entity]) -> list[Problem]:
             ))  # fmt: skip
     for key, owners in sorted(abbrs.items()):
         if len(owners) > 1:
-            problems.append(Problem("error", ", ".join(sorted(owners)), f"abbr {key!r} on several entities"))
+            problems.append(
+                Problem("error", ", ".join(sorted(owners)), f"abbr {key!r} on several entities")
+            )
     return problems
 
 

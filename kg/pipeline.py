@@ -194,7 +194,9 @@ def build(
     timings["discover"] = time.perf_counter() - clock
 
     out_dir = Path(opts.out) if opts.out is not None else None
-    cache = Cache(out_dir / ".kg-cache" if out_dir and opts.cache else None, gaz.fingerprint(), __version__)
+    cache = Cache(
+        out_dir / ".kg-cache" if out_dir and opts.cache else None, gaz.fingerprint(), __version__
+    )
     workers = opts.jobs or os.cpu_count() or 1
 
     clock = time.perf_counter()
@@ -210,7 +212,9 @@ def build(
         results = cache.merge(files, todo, fresh)
         for result in _progress(results, len(files), opts.progress):
             if isinstance(result, Skipped):
-                report_files.append({"path": result.path, "status": "skipped", "reason": result.reason})
+                report_files.append(
+                    {"path": result.path, "status": "skipped", "reason": result.reason}
+                )
                 continue
             article = result.article
             if article.url and article.url in seen_urls:
@@ -265,14 +269,18 @@ def build(
         "skipped": [{"path": f["path"], "reason": f["reason"]} for f in skipped],
         "files": report_files,
     }
-    result = BuildResult(graph=graph, mentions=mentions, counts=counts, report=report, timings=timings)
+    result = BuildResult(
+        graph=graph, mentions=mentions, counts=counts, report=report, timings=timings
+    )
 
     if out_dir is not None:
         clock = time.perf_counter()
         mentions_out.commit()
         articles_out.commit()
         result.outputs = _write_outputs(graph, report, out_dir, opts, timings)
-        result.outputs.update(mentions=out_dir / "mentions.jsonl", articles=out_dir / "articles.jsonl")
+        result.outputs.update(
+            mentions=out_dir / "mentions.jsonl", articles=out_dir / "articles.jsonl"
+        )
         timings["export"] = time.perf_counter() - clock
         write_atomic(out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n")
     if opts.strict and skipped:
@@ -283,20 +291,27 @@ def build(
     return result
 
 
-def _write_outputs(graph, report, out_dir: Path, opts: BuildOptions, timings: dict) -> dict[str, Path]:
+def _write_outputs(
+    graph, report, out_dir: Path, opts: BuildOptions, timings: dict
+) -> dict[str, Path]:
     outputs = {}
     stage = time.perf_counter()
-    outputs["html"] = write_html(graph, out_dir / "graph.html", max_nodes=opts.max_nodes, view=opts.view, focus=opts.focus)
+    outputs["html"] = write_html(
+        graph, out_dir / "graph.html", max_nodes=opts.max_nodes, view=opts.view, focus=opts.focus
+    )
     timings["export_html"] = time.perf_counter() - stage
     stage = time.perf_counter()
-    outputs["rdf"] = write_rdf(graph, out_dir / f"graph.{SUFFIXES[opts.rdf_format]}", opts.rdf_format, opts.base)
+    outputs["rdf"] = write_rdf(
+        graph, out_dir / f"graph.{SUFFIXES[opts.rdf_format]}", opts.rdf_format, opts.base
+    )
     timings["export_rdf"] = time.perf_counter() - stage
     stage = time.perf_counter()
     outputs["graphml"] = write_graphml(graph, out_dir / "graph.graphml")
     outputs["entities_csv"] = write_atomic(out_dir / "entities.csv", generate_entities_csv(graph))
     outputs["edges_csv"] = write_atomic(out_dir / "edges.csv", generate_edges_csv(graph))
     outputs["report"] = write_atomic(
-        out_dir / "report.json", json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        out_dir / "report.json",
+        json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
     )
     timings["export_tables"] = time.perf_counter() - stage
     return outputs

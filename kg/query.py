@@ -45,14 +45,18 @@ class QueryResult:
         if self.triples:
             return self.triples
         if format == "json":
-            return json.dumps([dict(zip(self.columns, r)) for r in self.rows], ensure_ascii=False, indent=1)
+            return json.dumps(
+                [dict(zip(self.columns, r)) for r in self.rows], ensure_ascii=False, indent=1
+            )
         if format == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
             writer.writerow(self.columns)
             writer.writerows(self.rows)
             return buffer.getvalue().rstrip("\n")
-        widths = [max([_width(c)] + [_width(r[i]) for r in self.rows]) for i, c in enumerate(self.columns)]
+        widths = [
+            max([_width(c)] + [_width(r[i]) for r in self.rows]) for i, c in enumerate(self.columns)
+        ]
         lines = ["  ".join(_pad(c, w) for c, w in zip(self.columns, widths))]
         lines.append("  ".join("-" * w for w in widths))
         lines += ["  ".join(_pad(v, w) for v, w in zip(r, widths)) for r in self.rows]
@@ -94,7 +98,9 @@ def open_store(data: str | Path) -> ox.Store:
     return store
 
 
-def query(sparql: str, data: str | Path | None = "output/graph.ttl", store: ox.Store | None = None) -> QueryResult:
+def query(
+    sparql: str, data: str | Path | None = "output/graph.ttl", store: ox.Store | None = None
+) -> QueryResult:
     """Run a SPARQL SELECT, ASK or CONSTRUCT query and return plain values."""
     if store is None:
         store = open_store(data) if data is not None else ox.Store()

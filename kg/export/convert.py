@@ -11,7 +11,9 @@ from kg.export.rdf import SUFFIXES, write_rdf
 from kg.export.tables import write_gexf, write_graphml, write_node_link
 
 
-def export_formats(graph: nx.MultiDiGraph, out: Path, formats: Iterable[str], base: str) -> list[Path]:
+def export_formats(
+    graph: nx.MultiDiGraph, out: Path, formats: Iterable[str], base: str
+) -> list[Path]:
     """Write each of `formats` (gexf, json, graphml, turtle, ntriples, jsonld) into `out`."""
     written = []
     for fmt in formats:

@@ -25,7 +25,7 @@ import jinja2
 import networkx as nx
 
 from kg.export import write_atomic
-from kg.graph import co_mention_graph, entity_nodes
+from kg.graph import entity_nodes
 
 VIEWS = ("auto", "entities", "articles", "all")
 DEFAULT_MAX_NODES = 250
@@ -82,7 +82,7 @@ def select_view(
     if view == "auto":
         view = "all" if graph.number_of_nodes() <= max_nodes else "entities"
     if view == "all" and graph.number_of_nodes() <= max_nodes:
-        return graph.copy()
+        return _without_co_mentions(graph.copy())
     entities = entity_nodes(graph)
     articles = sorted(
         (n for n, d in graph.nodes(data=True) if d.get("kind") == "article"),
@@ -103,7 +103,17 @@ def select_view(
         return graph.subgraph([*keep, *sorted(publishers)][:max_nodes]).copy()
     keep = entities[: max_nodes // 2]
     keep += articles[: max_nodes - len(keep)]
-    return graph.subgraph(keep).copy()
+    return _without_co_mentions(graph.subgraph(keep).copy())
+
+
+def _without_co_mentions(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Where articles are drawn, their mention edges already show who appears together."""
+    graph.remove_edges_from([e for e in graph.edges(keys=True) if e[2] == "co_mentioned"])
+    return graph
+
+
+def _short_label(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _tooltip(node: str, d: dict, graph: nx.MultiDiGraph) -> str:
@@ -134,7 +144,9 @@ def _layout(sub: nx.MultiDiGraph) -> dict:
     simple = nx.Graph()
     simple.add_nodes_from(sorted(sub.nodes))
     simple.add_edges_from(sorted((u, v) for u, v in sub.edges() if u != v))
-    return nx.spring_layout(simple, seed=7, iterations=60, scale=60 * len(simple) ** 0.5 + 200)
+    return nx.spring_layout(
+        simple, k=3 / len(simple) ** 0.5, seed=7, iterations=80, scale=90 * len(simple) ** 0.5 + 200
+    )
 
 
 def page_data(sub: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
@@ -150,16 +162,18 @@ def page_data(sub: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
         color, shape, _ = STYLE[kind]
         x, y = positions[node]
         weight = d.get("mentions", 0) / biggest if kind != "article" else 0.15
-        search = " ".join(str(d.get(k, "")) for k in ("label", "name", "name_hans", "name_en", "aliases", "title"))
+        search = " ".join(
+            str(d.get(k, "")) for k in ("label", "name", "name_hans", "name_en", "aliases", "title")
+        )
         net.add_node(
             node,
-            label=(d.get("label") or node)[:40],
+            label=_short_label(d.get("label") or node, 16 if kind == "article" else 40),
             color=color if not d.get("stub") else "#d0d0d0",
             shape=shape,
             size=10 + 30 * weight**0.5,
             x=round(float(x), 1),
             y=round(float(y), 1),
-            group=kind,
+            kgtype=kind,
             tooltip=_tooltip(node, d, sub),
             search=search.lower(),
             url=d.get("url", ""),
@@ -189,7 +203,7 @@ def to_html(
     lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
     counts = {k: 0 for k in STYLE}
     for node in nodes:
-        counts[node["group"]] += 1
+        counts[node["kgtype"]] += 1
     types = [
         {"type": k, "color": c, "label": label, "count": counts[k]}
         for k, (c, _, label) in STYLE.items()
@@ -210,8 +224,12 @@ def to_html(
     )
     return env.get_template("graph.html.j2").render(
         heading=heading,
-        vis_js=jinja2.utils.markupsafe.Markup((lib / "vis-network.min.js").read_text(encoding="utf-8")),
-        vis_css=jinja2.utils.markupsafe.Markup((lib / "vis-network.css").read_text(encoding="utf-8")),
+        vis_js=jinja2.utils.markupsafe.Markup(
+            (lib / "vis-network.min.js").read_text(encoding="utf-8")
+        ),
+        vis_css=jinja2.utils.markupsafe.Markup(
+            (lib / "vis-network.css").read_text(encoding="utf-8")
+        ),
         nodes=nodes,
         edges=edges,
         options=options,

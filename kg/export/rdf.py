@@ -66,7 +66,7 @@ def node_iri(node: str, base: str = DEFAULT_BASE) -> ox.NamedNode:
     'https://example.org/kg/article/cna.com.tw/a%20b'
     """
     if node.startswith(ARTICLE_PREFIX):
-        return ox.NamedNode(f"{base}article/{quote(node[len(ARTICLE_PREFIX):], safe='/:._-~')}")
+        return ox.NamedNode(f"{base}article/{quote(node[len(ARTICLE_PREFIX) :], safe='/:._-~')}")
     return ox.NamedNode(f"{base}entity/{quote(node, safe='-')}")
 
 
@@ -84,11 +84,15 @@ def generate_triples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterat
             date = d.get("date", "")
             if date:
                 kind = "dateTime" if "T" in date else "date"
-                yield ox.Triple(iri, _s("datePublished"), ox.Literal(date, datatype=ox.NamedNode(XSD + kind)))
+                yield ox.Triple(
+                    iri, _s("datePublished"), ox.Literal(date, datatype=ox.NamedNode(XSD + kind))
+                )
             if d.get("author"):
                 yield ox.Triple(iri, _s("author"), ox.Literal(d["author"]))
             if d.get("stub"):
-                yield ox.Triple(iri, _s("creativeWorkStatus"), ox.Literal("stub: linked, not in the input"))
+                yield ox.Triple(
+                    iri, _s("creativeWorkStatus"), ox.Literal("stub: linked, not in the input")
+                )
             continue
         yield ox.Triple(iri, rdf_type, _s(_CLASSES[d["type"]]))
         yield ox.Triple(iri, _s("identifier"), ox.Literal(node))
@@ -105,8 +109,16 @@ def generate_triples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterat
             geo = ox.NamedNode(iri.value + "#geo")
             yield ox.Triple(iri, _s("geo"), geo)
             yield ox.Triple(geo, rdf_type, _s("GeoCoordinates"))
-            yield ox.Triple(geo, _s("latitude"), ox.Literal(repr(float(d["lat"])), datatype=ox.NamedNode(XSD + "double")))
-            yield ox.Triple(geo, _s("longitude"), ox.Literal(repr(float(d["lon"])), datatype=ox.NamedNode(XSD + "double")))
+            yield ox.Triple(
+                geo,
+                _s("latitude"),
+                ox.Literal(repr(float(d["lat"])), datatype=ox.NamedNode(XSD + "double")),
+            )
+            yield ox.Triple(
+                geo,
+                _s("longitude"),
+                ox.Literal(repr(float(d["lon"])), datatype=ox.NamedNode(XSD + "double")),
+            )
     predicates = {
         "mentions": "mentions",
         "published_by": "publisher",
@@ -131,7 +143,13 @@ def to_rdf(graph: nx.MultiDiGraph, format: str = "turtle", base: str = DEFAULT_B
         g = rdflib.Graph()
         g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
         return g.serialize(format="json-ld", context={"@vocab": SCHEMA}, sort_keys=True).encode()
-    prefixes = {"schema": SCHEMA, "e": base + "entity/", "a": base + "article/", "xsd": XSD, "wd": WIKIDATA}
+    prefixes = {
+        "schema": SCHEMA,
+        "e": base + "entity/",
+        "a": base + "article/",
+        "xsd": XSD,
+        "wd": WIKIDATA,
+    }
     if format != "turtle":
         return ox.serialize(triples, format=FORMATS[format])
     text = ox.serialize(triples, format=FORMATS[format], prefixes=prefixes)
@@ -146,6 +164,8 @@ def to_ntriples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> str:
     return to_rdf(graph, "ntriples", base).decode()
 
 
-def write_rdf(graph: nx.MultiDiGraph, path: str | Path, format: str = "turtle", base: str = DEFAULT_BASE) -> Path:
+def write_rdf(
+    graph: nx.MultiDiGraph, path: str | Path, format: str = "turtle", base: str = DEFAULT_BASE
+) -> Path:
     """Write the graph as RDF, atomically."""
     return write_atomic(path, to_rdf(graph, format, base))

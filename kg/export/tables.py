@@ -73,7 +73,18 @@ def generate_articles_jsonl(records: Iterable[ArticleRecord]) -> Iterator[str]:
         yield _json_line(article_row(record))
 
 
-ENTITY_COLUMNS = ("id", "type", "name", "name_en", "region", "mentions", "articles", "qid", "lat", "lon")
+ENTITY_COLUMNS = (
+    "id",
+    "type",
+    "name",
+    "name_en",
+    "region",
+    "mentions",
+    "articles",
+    "qid",
+    "lat",
+    "lon",
+)
 EDGE_COLUMNS = ("source", "target", "relation", "count", "articles", "first_date", "last_date")
 
 
@@ -97,7 +108,15 @@ def generate_edges_csv(graph: nx.MultiDiGraph) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(EDGE_COLUMNS)
     rows = sorted(
-        (u, v, k, d.get("count", ""), d.get("articles", ""), d.get("first_date", ""), d.get("last_date", ""))
+        (
+            u,
+            v,
+            k,
+            d.get("count", ""),
+            d.get("articles", ""),
+            d.get("first_date", ""),
+            d.get("last_date", ""),
+        )
         for u, v, k, d in graph.edges(keys=True, data=True)
     )
     writer.writerows(rows)

@@ -1,0 +1,103 @@
+"""Shared fixtures: paths, one build of the seeds, and a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = ROOT.parent / "shared"
+SEEDS = ROOT / "seeds"
+GAZETTEER = ROOT / "gazetteer"
+
+
+def run_kg(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the real `kg` entry point (python -m kg) and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True, check=check
+    )
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory):
+    """The seeds built once through the Python API into a temporary folder."""
+    import kg
+
+    out = tmp_path_factory.mktemp("seeds-output")
+    return kg.build([SEEDS], gazetteer=GAZETTEER, out=out, jobs=1)
+
+
+@pytest.fixture(scope="session")
+def test_gazetteer():
+    from kg.gazetteer import load
+
+    return load(DATA / "gazetteer")
+
+
+@pytest.fixture(scope="session")
+def matcher(test_gazetteer):
+    from kg.extract import Matcher
+
+    return Matcher(test_gazetteer).prepare()
+
+
+def _corpus(name: str) -> Path:
+    tarball = SHARED / "corpora" / name
+    if not tarball.exists():
+        pytest.skip(f"{tarball} is absent (the shared corpora live beside the repo)")
+    return tarball
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory):
+    """Unpack a shared corpus once per session: corpus_dir('agora-2009.tar.gz') -> folder."""
+    unpacked: dict[str, Path] = {}
+
+    def unpack(name: str) -> Path:
+        if name not in unpacked:
+            target = tmp_path_factory.mktemp(name.split(".")[0])
+            with tarfile.open(_corpus(name)) as tar:
+                tar.extractall(target, filter="data")
+            unpacked[name] = target
+        return unpacked[name]
+
+    return unpack
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by selenium, fresh profile, no background traffic."""
+    chromium = shutil.which("chromium")
+    driver_path = shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        reason = (
+            "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+        )
+        if os.environ.get("KG_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="kg-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-quic", "--window-size=1400,900", f"--user-data-dir={profile}",
+    ):  # fmt: skip
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)

@@ -1,0 +1,62 @@
+"""The Turtle parses in rdflib and pyoxigraph alike and says what schema.org says."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg.export.rdf import to_rdf
+
+SCHEMA = rdflib.Namespace("http://schema.org/")
+E = rdflib.Namespace("https://example.org/kg/entity/")
+
+
+def test_turtle_parses_in_rdflib_and_pyoxigraph_to_the_same_count(seeds_build):
+    path = seeds_build.outputs["rdf"]
+    g = rdflib.Graph().parse(path, format="turtle")
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    assert len(g) == len(store) > 300
+
+
+def test_turtle_and_ntriples_are_the_same_graph(seeds_build):
+    ttl = rdflib.Graph().parse(data=to_rdf(seeds_build.graph, "turtle"), format="turtle")
+    nt = rdflib.Graph().parse(data=to_rdf(seeds_build.graph, "ntriples"), format="nt")
+    assert isomorphic(ttl, nt)
+
+
+def test_jsonld_is_the_same_graph(seeds_build):
+    ttl = rdflib.Graph().parse(data=to_rdf(seeds_build.graph, "turtle"), format="turtle")
+    jsonld = rdflib.Graph().parse(data=to_rdf(seeds_build.graph, "jsonld"), format="json-ld")
+    assert isomorphic(ttl, jsonld)
+
+
+def test_schema_org_terms(seeds_build):
+    g = rdflib.Graph().parse(seeds_build.outputs["rdf"], format="turtle")
+    tsai = E["tsai-ing-wen"]
+    assert (tsai, rdflib.RDF.type, SCHEMA.Person) in g
+    names = {(str(o), o.language.lower()) for o in g.objects(tsai, SCHEMA.name)}
+    assert names == {("蔡英文", "zh-hant"), ("蔡英文", "zh-hans"), ("Tsai Ing-wen", "en")}
+    assert (tsai, SCHEMA.sameAs, rdflib.URIRef("http://www.wikidata.org/entity/Q233984")) in g
+    assert (E["tw-taipei"], SCHEMA.containedInPlace, E["country-tw"]) in g
+    geo = g.value(E["tw-taipei"], SCHEMA.geo)
+    assert float(g.value(geo, SCHEMA.latitude)) == 25.033
+    articles = set(g.subjects(rdflib.RDF.type, SCHEMA.NewsArticle))
+    assert len(articles) == 11  # 3 read + 8 linked stubs
+    cna = rdflib.URIRef(
+        "https://example.org/kg/article/cna.com.tw/news/firstnews/202101070375.aspx"
+    )
+    assert (cna, SCHEMA.publisher, E["cna"]) in g
+    assert (cna, SCHEMA.mentions, E["tsai-ing-wen"]) in g
+    assert str(g.value(cna, SCHEMA.datePublished)) == "2021-01-07T23:58:36+00:00"
+    assert len(set(g.objects(cna, SCHEMA.relatedLink))) == 8
+
+
+def test_base_iri_is_configurable(seeds_build):
+    text = to_rdf(seeds_build.graph, "ntriples", base="urn:x:").decode()
+    assert "<urn:x:entity/tsai-ing-wen>" in text and "example.org" not in text
+
+
+def test_same_graph_same_bytes(seeds_build):
+    assert to_rdf(seeds_build.graph) == to_rdf(seeds_build.graph)

@@ -1,0 +1,194 @@
+"""The extractor's traps, each a named case, and properties of offsets."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.extract import COMPOUND, STRONG, WEAK, Candidate, find_publisher, resolve_overlaps
+from kg.records import Article
+
+
+def found(matcher, text):
+    return [(m.entity_id, m.surface) for m in matcher.find(text)]
+
+
+def ids(matcher, text):
+    return {m.entity_id for m in matcher.find(text)}
+
+
+# --- script-agnostic ---------------------------------------------------------------------
+
+
+def test_traditional_and_simplified_forms_of_one_entity(matcher):
+    assert found(matcher, "蕭美琴會見記者") == [("hsiao-bi-khim", "蕭美琴")]
+    assert found(matcher, "萧美琴会见记者") == [("hsiao-bi-khim", "萧美琴")]
+
+
+def test_variant_characters_match_alike(matcher):
+    assert found(matcher, "臺灣與台灣") == [("taiwan", "臺灣"), ("taiwan", "台灣")]
+    assert found(matcher, "世卫与世衛都是世衞") == [
+        ("who", "世卫"),
+        ("who", "世衛"),
+        ("who", "世衞"),
+    ]
+
+
+def test_full_width_english_matches_half_width_name(matcher):
+    assert found(matcher, "世衞（ＷＨＯ）今日") == [("who", "世衞"), ("who", "ＷＨＯ")]
+
+
+# --- boundaries ----------------------------------------------------------------------------
+
+
+def test_name_inside_a_word_is_not_a_mention(matcher):
+    assert found(matcher, "黃金成為避險工具") == []
+    assert found(matcher, "黄金成为避险工具") == []
+
+
+def test_name_that_jieba_keeps_whole_is_found(matcher):
+    assert "sung-kim" in ids(matcher, "美國國務院代理亞太助卿金成會面")
+
+
+def test_abbreviation_inside_a_longer_word_is_not_a_mention(matcher):
+    assert found(matcher, "中大型企業") == []
+    assert found(matcher, "中大校方今日回應") == [("cuhk", "中大")]
+
+
+def test_english_name_on_word_boundaries_only(matcher):
+    assert found(matcher, "Kimberly said") == []
+    assert found(matcher, "金成（Sung Kim）說，美國") == [
+        ("sung-kim", "金成"),
+        ("sung-kim", "Sung Kim"),
+        ("united-states", "美國"),
+    ]
+    assert found(matcher, "sung kim met") == [("sung-kim", "sung kim")]
+
+
+def test_acronym_matches_in_capitals_only(matcher):
+    assert found(matcher, "who said so") == []
+    assert found(matcher, "WHO said so") == [("who", "WHO")]
+
+
+def test_english_inside_chinese_text(matcher):
+    assert found(matcher, "美國總統Donald Trump說") == [
+        ("united-states", "美國"),
+        ("donald-trump", "Donald Trump"),
+    ]
+
+
+def test_name_with_interpunct_in_any_form(matcher):
+    for dot in "·‧・•":
+        assert found(matcher, f"唐納德{dot}川普宣布") == [("donald-trump", f"唐納德{dot}川普")]
+
+
+# --- overlaps ----------------------------------------------------------------------------
+
+
+def test_longest_name_wins_and_nested_name_is_not_counted(matcher):
+    assert found(matcher, "香港科技大學學生") == [("hkust", "香港科技大學")]
+    assert found(matcher, "美國國務院發言人") == [("us-state-department", "美國國務院")]
+
+
+def test_resolve_overlaps_prefers_longest_then_strong_then_leftmost():
+    spans = [
+        Candidate(0, 2, COMPOUND, ("a", "b")),
+        Candidate(1, 3, STRONG, ("c",)),
+        Candidate(0, 2, WEAK, ("d",)),
+        Candidate(4, 9, STRONG, ("e",)),
+        Candidate(5, 7, STRONG, ("f",)),
+    ]
+    assert [c.entity_ids for c in resolve_overlaps(spans)] == [("c",), ("e",)]
+
+
+# --- ambiguity ----------------------------------------------------------------------------
+
+
+def test_weak_alias_needs_the_full_name_or_context(matcher):
+    assert found(matcher, "林鄭今日出席活動") == []
+    assert ids(matcher, "林鄭月娥表示，林鄭今日出席活動") == {"carrie-lam"}
+    assert ids(matcher, "特首林鄭今日出席活動") == {"carrie-lam"}
+
+
+def test_shared_alias_goes_to_the_entity_named_in_full(matcher):
+    text = "美國國務院發言人說，國務院將回應。"
+    assert [(m.entity_id, m.surface) for m in matcher.find(text)] == [
+        ("us-state-department", "美國國務院"),
+        ("us-state-department", "國務院"),
+    ]
+
+
+def test_shared_alias_goes_to_the_entity_whose_context_appears(matcher):
+    assert found(matcher, "外交部在台北回應") == [("tw-mofa", "外交部")]
+    assert found(matcher, "外交部在北京回應") == [("cn-mfa", "外交部")]
+
+
+def test_shared_alias_stays_unresolved_without_evidence(matcher):
+    assert found(matcher, "外交部今日回應") == []
+    assert found(matcher, "外交部在北京和台北都有回應") == []
+
+
+def test_country_abbreviations_in_compounds_name_each_country(matcher):
+    assert found(matcher, "台美關係") == [("taiwan", "台"), ("united-states", "美")]
+    assert found(matcher, "中日韓峰會") == [("china", "中"), ("japan", "日"), ("south-korea", "韓")]
+    assert found(matcher, "美方表示") == [("united-states", "美方")]
+
+
+def test_compound_letters_inside_a_word_are_not_countries(matcher):
+    assert found(matcher, "中美洲國家") == [("central-america", "中美洲")]
+    assert found(matcher, "美中不足") == []
+    assert found(matcher, "今日中午") == []
+
+
+# --- offsets ------------------------------------------------------------------------------
+
+
+def test_offsets_point_at_the_surface(matcher):
+    text = "（中央社台北7日電）總統蔡英文誠摯祝賀，台美關係持續深化。"
+    mentions = matcher.find(text)
+    assert mentions and all(text[m.start : m.end] == m.surface for m in mentions)
+
+
+def test_part_of_a_mention_comes_from_the_sections(matcher):
+    from kg.records import Section
+
+    text = "蔡英文\n\n美國"
+    sections = (Section(0, 3, "title"), Section(5, 7, "caption"))
+    assert [m.part for m in matcher.find(text, "a", sections)] == ["title", "caption"]
+
+
+_ALPHABET = "蔡英文蕭美琴台美中日韓國香港科技大學金成黃為外交部北京台北WHOKimSung ·\n，。"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_offsets_always_valid_and_mentions_never_overlap(matcher, text):
+    mentions = matcher.find(text)
+    end = 0
+    for m in mentions:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start : m.end] == m.surface
+        assert m.start >= end
+        end = m.end
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80))
+def test_arbitrary_text_never_breaks_the_matcher(matcher, text):
+    for m in matcher.find(text):
+        assert text[m.start : m.end] == m.surface
+
+
+# --- publishers ---------------------------------------------------------------------------
+
+
+def test_publisher_by_domain_before_labels():
+    index = {"cna.com.tw": "cna", "rthk": "rthk", "(臺)中央社cna": "cna"}
+    by_domain = Article(
+        id="x", path="x", title="", text="", publisher_hints=("www.cna.com.tw", "rthk")
+    )
+    by_label = Article(id="y", path="y", title="", text="", publisher_hints=("RTHK",))
+    nothing = Article(id="z", path="z", title="", text="", publisher_hints=("眾新聞中國組",))
+    assert find_publisher(by_domain, index) == "cna"
+    assert find_publisher(by_label, index) == "rthk"
+    assert find_publisher(nothing, index) == ""

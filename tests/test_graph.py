@@ -1,0 +1,75 @@
+"""The reduce: nodes, edges and their attributes on the seeds."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from kg.graph import article_node, co_mention_graph, entity_nodes
+
+CNA = article_node("cna.com.tw/news/firstnews/202101070375.aspx")
+HKCNEWS = article_node("hkcnews.com/article/38092")
+
+
+def test_every_node_is_an_article_or_an_entity(seeds_build):
+    kinds = {d["kind"] for _, d in seeds_build.graph.nodes(data=True)}
+    assert kinds == {"article", "entity"}
+
+
+def test_mentions_edges_carry_counts_title_and_lead(seeds_build):
+    g = seeds_build.graph
+    edge = g.edges[CNA, "joe-biden", "mentions"]
+    assert edge["count"] >= 5 and edge["in_title"] is True
+    assert g.edges[CNA, "tw-taipei", "mentions"]["in_lead"] is True
+    assert g.edges[CNA, "tw-taipei", "mentions"]["in_title"] is False
+
+
+def test_publishers_are_the_outlet_entities(seeds_build):
+    g = seeds_build.graph
+    assert g.has_edge(CNA, "cna", "published_by")
+    assert g.has_edge(HKCNEWS, "hkcnews", "published_by")
+    assert g.nodes["cna"]["type"] == "institution"
+    # the CNA article also names 中央社 in its dateline: same node, two relations
+    assert g.has_edge(CNA, "cna", "mentions")
+
+
+def test_related_links_become_stub_articles(seeds_build):
+    g = seeds_build.graph
+    related = [v for _, v, k in g.out_edges(CNA, keys=True) if k == "related"]
+    assert len(related) == 8
+    assert all(g.nodes[v]["stub"] for v in related)
+    assert "彭斯違逆川普確認拜登勝選 賭上自身政治前途" in {g.nodes[v]["title"] for v in related}
+
+
+def test_co_mentions_count_articles_and_dates(seeds_build):
+    g = seeds_build.graph
+    a, b = sorted(["joe-biden", "country-tw"])
+    edge = g.edges[a, b, "co_mentioned"]
+    assert edge["articles"] == 2
+    assert edge["first_date"] == "2021-01-07T23:58:36+00:00" and edge["last_date"] == "2021-02-11"
+    assert co_mention_graph(g).has_edge("joe-biden", "country-tw")
+
+
+def test_places_are_located_in_their_container(seeds_build):
+    assert seeds_build.graph.has_edge("tw-taipei", "country-tw", "located_in")
+
+
+def test_entity_nodes_sorted_by_mentions(seeds_build):
+    g = seeds_build.graph
+    top = entity_nodes(g)
+    assert g.nodes[top[0]]["mentions"] >= g.nodes[top[-1]]["mentions"]
+    assert set(entity_nodes(g, "person")) >= {"tsai-ing-wen", "joe-biden", "sung-kim", "ned-price"}
+
+
+def test_attributes_are_plain_values(seeds_build):
+    for _, data in seeds_build.graph.nodes(data=True):
+        assert all(isinstance(v, str | int | float | bool) for v in data.values())
+    for *_, data in seeds_build.graph.edges(keys=True, data=True):
+        assert all(isinstance(v, str | int | float | bool) for v in data.values())
+
+
+def test_graphml_round_trip_keeps_counts(seeds_build):
+    g = seeds_build.graph
+    back = nx.read_graphml(seeds_build.outputs["graphml"], force_multigraph=True)
+    assert back.number_of_nodes() == g.number_of_nodes()
+    assert back.number_of_edges() == g.number_of_edges()
+    assert back.nodes["tsai-ing-wen"]["name"] == "蔡英文"

@@ -1,0 +1,113 @@
+"""kg.build from Python, the report, the cache, and the shared corpora."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+import kg
+from kg import pipeline
+from kg.records import Skipped
+
+from .conftest import GAZETTEER, SEEDS
+
+
+def test_build_in_memory_prints_nothing(capsys):
+    result = kg.build([SEEDS], gazetteer=GAZETTEER, out=None)
+    assert result.counts["articles"] == 3 and result.counts["skipped"] == 0
+    assert result.graph.number_of_nodes() == result.counts["nodes"]
+    assert len(result.mentions) == result.counts["mentions"] > 100
+    assert capsys.readouterr() == ("", "")
+
+
+def test_report_accounts_for_every_file(seeds_build):
+    report = seeds_build.report
+    assert len(report["files"]) == report["counts"]["files"] == 3
+    assert all(f["status"] == "read" for f in report["files"])
+
+
+def test_a_gazetteer_object_can_be_passed(test_gazetteer):
+    result = kg.build([SEEDS], gazetteer=test_gazetteer, out=None)
+    assert "sung-kim" in result.graph
+
+
+def test_parallel_build_equals_serial_build(tmp_path):
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for i in range(40):
+        for seed in SEEDS.iterdir():
+            text = seed.read_text(encoding="utf-8").replace("202101070375", f"2021010703{i:02d}")
+            text = text.replace("story20210410-1138402", f"story20210410-11384{i:02d}").replace(
+                "38092", f"3{i:04d}"
+            )
+            (corpus / f"{i:02d}-{seed.name}").write_text(text, encoding="utf-8")
+    serial = kg.build([corpus], gazetteer=GAZETTEER, out=tmp_path / "serial", jobs=1)
+    parallel = kg.build([corpus], gazetteer=GAZETTEER, out=tmp_path / "parallel", jobs=2)
+    assert serial.counts == parallel.counts
+    for name in ("mentions.jsonl", "graph.ttl", "report.json"):
+        assert (tmp_path / "serial" / name).read_bytes() == (
+            tmp_path / "parallel" / name
+        ).read_bytes()
+
+
+def test_cache_reuses_unchanged_files_and_sees_changes(tmp_path, monkeypatch):
+    corpus = tmp_path / "in"
+    shutil.copytree(SEEDS, corpus)
+    out = tmp_path / "out"
+    kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    calls = []
+    original = pipeline.process_file
+    monkeypatch.setattr(pipeline, "process_file", lambda *a: calls.append(a[0]) or original(*a))
+    kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    assert calls == []
+    changed = corpus / "002_eb23bffe5b9050c2.txt"
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("张惇涵", "蕭美琴"), encoding="utf-8"
+    )
+    result = kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    assert calls == [str(changed)]
+    assert "hsiao-bi-khim" in {m.entity_id for m in result.mentions}
+    no_cache = kg.build([corpus], gazetteer=GAZETTEER, out=out, cache=False)
+    assert len(calls) == 4 and no_cache.counts == result.counts
+
+
+def test_duplicate_articles_are_reported(tmp_path):
+    corpus = tmp_path / "in"
+    shutil.copytree(SEEDS, corpus)
+    shutil.copy(SEEDS / "000_323ab91d2ebe280f.txt", corpus / "copy of 000.md")
+    result = kg.build([corpus], gazetteer=GAZETTEER, out=None)
+    assert result.counts["skipped"] == 1
+    assert "duplicate: same URL as" in result.report["skipped"][0]["reason"]
+
+
+def test_strict_raises_with_the_first_reason(tmp_path):
+    corpus = tmp_path / "in"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "x.md").write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(
+        kg.KgError, match=r"1 of 4 files skipped \(--strict\); first: .*x.md: binary file"
+    ):
+        kg.build([corpus], gazetteer=GAZETTEER, out=None, strict=True)
+
+
+def test_load_gives_back_the_graph(seeds_build):
+    graph = kg.load(seeds_build.outputs["graphml"].parent)
+    assert graph.number_of_nodes() == seeds_build.graph.number_of_nodes()
+    assert graph.number_of_edges() == seeds_build.graph.number_of_edges()
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("tarball", ["agora-2009.tar.gz", "hkcnews-1-20000.tar.gz"])
+def test_shared_corpus_every_file_read_or_reported(corpus_dir, tarball, tmp_path):
+    folder = corpus_dir(tarball)
+    result = kg.build([folder], gazetteer=GAZETTEER, out=tmp_path / "out", max_nodes=200)
+    counts = result.counts
+    files = sum(1 for p in folder.rglob("*") if p.is_file())
+    assert counts["files"] == files == counts["articles"] + counts["skipped"]
+    assert counts["articles"] > 0.95 * files
+    assert counts["mentions"] > 10 * counts["articles"]
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert len(report["files"]) == files
+    assert not any(isinstance(r, Skipped) for r in result.mentions)

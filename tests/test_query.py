@@ -1,0 +1,83 @@
+"""SPARQL on the seeds' RDF with pyoxigraph: the shipped queries return the expected rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import QueryError
+from kg.query import query, read_query
+
+from .conftest import ROOT, run_kg
+
+QUERIES = ROOT / "queries"
+
+
+@pytest.fixture(scope="module")
+def ttl(seeds_build):
+    return seeds_build.outputs["rdf"]
+
+
+def test_co_mentioned_with_tsai_ing_wen(ttl):
+    result = query(read_query(str(QUERIES / "co_mentioned_with.rq")), ttl)
+    names = {row[1] for row in result.rows}
+    assert {"拜登", "賀錦麗", "張惇涵", "川普", "中華民國總統府", "美國國會"} <= names
+    assert "蔡英文" not in names
+    assert result.columns == ["other", "name", "type", "articles"]
+
+
+def test_publishers_mentioning_biden_by_month(ttl):
+    result = query(read_query(str(QUERIES / "publishers_by_month.rq")), ttl)
+    assert result.rows == [["2021-01", "中央通訊社", "1"], ["2021-02", "眾新聞", "1"]]
+
+
+def test_linked_articles_are_the_cna_related_block(ttl):
+    result = query(read_query(str(QUERIES / "linked_articles.rq")), ttl)
+    assert len(result.rows) == 8
+    assert {row[1] for row in result.rows} == {"總統府正式祝賀拜登當選 盼台美關係持續深化"}
+    assert "彭斯違逆川普確認拜登勝選 賭上自身政治前途" in {row[3] for row in result.rows}
+
+
+def test_places_with_coordinates(ttl):
+    result = query(read_query(str(QUERIES / "places_with_coordinates.rq")), ttl)
+    by_name = {row[0]: row for row in result.rows}
+    assert by_name["台灣"][3] == "3"
+    assert float(by_name["台北"][1]) == pytest.approx(25.03, abs=0.05)
+    assert float(by_name["美國"][2]) < 0
+
+
+def test_ask_and_construct(ttl):
+    assert (
+        query("PREFIX schema: <http://schema.org/> ASK { ?a a schema:NewsArticle }", ttl).boolean
+        is True
+    )
+    constructed = query(
+        "PREFIX schema: <http://schema.org/> CONSTRUCT { ?p a schema:Person } WHERE { ?p a schema:Person }",
+        ttl,
+    )
+    assert constructed.triples.count("\n") >= 10
+
+
+def test_bad_query_is_a_query_error(ttl):
+    with pytest.raises(QueryError, match="SPARQL syntax error"):
+        query("SELEKT nothing", ttl)
+
+
+def test_missing_data_file_says_what_to_do(tmp_path):
+    with pytest.raises(QueryError, match="run 'kg build' first"):
+        query("ASK {}", tmp_path / "graph.ttl")
+
+
+def test_cli_query_prints_a_table_csv_and_json(ttl):
+    table = run_kg("query", "--data", str(ttl), str(QUERIES / "places_with_coordinates.rq"))
+    assert table.returncode == 0 and "台北" in table.stdout and "rows)" in table.stdout
+    csv_out = run_kg("query", "-d", str(ttl), "-f", "csv", "SELECT (1 AS ?one) WHERE {}")
+    assert csv_out.stdout.splitlines() == ["one", "1"]
+    json_out = run_kg("query", "-d", str(ttl), "-f", "json", "SELECT (1 AS ?one) WHERE {}")
+    assert '"one": "1"' in json_out.stdout
+
+
+def test_cli_query_error_is_one_line(ttl):
+    result = run_kg("query", "-d", str(ttl), "SELEKT")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: SPARQL syntax error")
+    assert "Traceback" not in result.stderr

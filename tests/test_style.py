@@ -1,0 +1,45 @@
+"""The code passes ruff, and README's command reference mentions every option."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+
+def test_ruff_check_passes():
+    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
+    if not shutil.which(ruff):
+        pytest.skip("ruff is not installed (pip install -e '.[test]')")
+    result = subprocess.run(
+        [ruff, "check", "kg", "tests"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_documents_every_option():
+    from click import Group
+
+    from kg.cli import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = []
+
+    def walk(group, prefix):
+        for name, command in group.commands.items():
+            if isinstance(command, Group):
+                walk(command, f"{prefix} {name}")
+                continue
+            assert f"{prefix} {name}" in readme or name in readme, f"{prefix} {name}"
+            for param in command.params:
+                for opt in getattr(param, "opts", []):
+                    if opt.startswith("--") and opt not in readme:
+                        missing.append(f"{prefix} {name} {opt}")
+
+    walk(cli, "kg")
+    assert missing == [], f"README.md's command line section lacks: {missing}"
+    assert sys.version_info >= (3, 11)
