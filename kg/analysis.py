@@ -6,7 +6,7 @@ Examples
 >>> G = nx.MultiDiGraph()
 >>> for n, m in (("a", 3), ("b", 2), ("c", 1)):
 ...     G.add_node(n, kind="entity", type="person", name=n, mentions=m, articles=m)
->>> G.add_edge("a", "b", key="co_mentioned", articles=2)
+>>> _ = G.add_edge("a", "b", key="co_mentioned", articles=2)
 >>> graph_stats(G, top=2)["top_mentioned"][0]["id"]
 'a'
 """

@@ -5,6 +5,23 @@ a Markdown or HTML body, as Jekyll sites and news archives write them. Reading o
 a pure function of its bytes and its path (:func:`read_article`), so files can be read in
 any order, in parallel, and cached.
 
+Two dialects are read, told apart by the body rather than by the extension:
+
+* **HTML bodies** (Jekyll posts of feed mirrors, ``.html``/``.txt``/``.md``): parsed with
+  selectolax; scripts, ads, share bars, photo credits and visually hidden labels are
+  dropped, ``figcaption``-like elements become ``caption`` sections, lists of links and
+  延伸閱讀 blocks become ``related`` sections, a leading feed header (date, byline) is
+  dropped and its byline kept as the author.
+* **Markdown bodies** (Citizen News exports, RTHK posts): images dropped, links kept as
+  their text, inline ``<figure>`` captions kept as ``caption`` sections, lines that are a
+  single link become ``related`` sections, tables and lists become one paragraph per row,
+  and the trailing site chrome after a horizontal rule (subscription pleas, blogger
+  blurbs) is cut.
+
+Both then lose paragraphs that are site chrome by pattern (copyright lines, disclaimers,
+"more RSS" trailers, bare URLs, caption placeholders), and are assembled into one plain
+text with :class:`~kg.records.Section` spans.
+
 Examples
 --------
 >>> raw = "---\\ntitle: 蔡英文出訪\\ndate: 2021-01-07\\n---\\n總統蔡英文今天出訪。\\n".encode()
@@ -21,7 +38,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
 
@@ -31,45 +48,159 @@ from kg.records import Article, Link, Part, Section
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
 MAX_FILE_BYTES = 20_000_000
 
-_FRONT_MATTER = re.compile(
-    r"\A\ufeff?\s*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M
+# --- patterns: file structure -------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+_OPENING_RULE = re.compile(r"\A\s*---[ \t]*\n")
+# Jekyll feed mirrors start the body with <!--ms timestamp-->, then "[title](url)" and "------".
+_JEKYLL_COMMENT = re.compile(r"\A\s*<!--[^>]*?-->[ \t]*\n?")
+_JEKYLL_LINK = re.compile(
+    r"\A\s*\[([^\]\n]*)\]\(([^)\s]*)\)[ \t]*\n(?:[ \t]*([-=]{3,})[ \t]*(?:\n|\Z))?"
 )
-_JEKYLL_PREAMBLE = re.compile(
-    r"\A\s*(?:<!--.*?-->\s*)?(?:\[[^\]\n]*\]\([^)\n]*\)[ \t]*\n(?:[-=]{3,}[ \t]*\n)?)?", re.S
+_HTML_BLOCK = re.compile(
+    r"<(?:p|div|section|article|main|h[1-6]|ul|ol|table|br|blockquote)\b", re.I
 )
-_HTML_BLOCK = re.compile(r"<(?:p|div|section|article|h[1-6]|ul|ol|table|br)\b", re.I)
-_CJK = "\u3400-\u9fff\uf900-\ufaff"
+# A feed header: <div><i>byline<br>date</i></div> (DW, Reuters, BBC) or <div>date</div>.
+_FEED_HEADER = re.compile(
+    r"\A\s*<div>\s*(?:<i>)?([^<]{0,80}?)(?:<br\s*/?>)?([^<]{0,80}?)(?:</i>)?\s*</div>", re.I
+)
+_DATELINE = re.compile(
+    r"(?:\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?(?:[T ]\s*[\d:.]+\s*(?:Z|[+-]\d\d:?\d\d)?)?"
+    r"|\d{1,2}/\d{1,2}/\d{4}(?:\s*-\s*\d{1,2}:\d{2})?"
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December) \d{1,2}, \d{4}"
+    r"|\d+\s*(?:秒|分鐘|分钟|小時|小时|天|日|週|周)前)?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+
+# --- patterns: text -------------------------------------------------------------------------
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _BROKEN_LINE = re.compile(rf"(?<=[{_CJK}·])[ \t]*\n[ \t]*(?=[{_CJK}·])")
 _SPACES = re.compile(r"\s+")
-_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|from|spm|share|igshid)$", re.I)
-_ARCHIVE = re.compile(r"^(?:https?://web\.archive\.org)?/web/\d+[a-z_]*/(.+)$", re.I)
-_NUMBERED_ARTICLE = re.compile(r"^(/(?:article|articles|news|story)/\d+)(?:/.*)?$")
-_MANGLED = "%EF%BF%BD"
-
-# Site chrome: blocks that are not the article (subscription pleas, blogger blurbs, share bars).
-_CHROME_TEXT = re.compile(
-    r"月費訂戶|成為眾新聞|支持我們的工作|每周時事|^\*\*博客 \||^!\[博客|追蹤我們|關注我們|"
-    r"订阅|訂閱我們|Follow us|下載.{0,8}App",
-    re.M,
-)
-_CHROME_CLASS = re.compile(
-    r"(?:^|[-_ ])(?:ads?|adslot\w*|dfp\w*|advert\w*|banner\w*|sponsor\w*|promo\w*|subscribe\w*|"
-    r"subscription|share\w*|social\w*|follow\w*|newsletter|innity\w*|related-?ads?|outbrain)(?:[-_ ]|$)",
-    re.I,
-)
-_REMOVED_TAGS = (
-    "script, style, noscript, iframe, form, svg, button, nav, footer, header, ins, object"
-)
-_BLOCK_TAGS = (
-    "p, div, section, article, h1, h2, h3, h4, h5, h6, li, br, tr, blockquote, figure, "
-    "figcaption, pre, dd, dt, hr, table, ul, ol"
-)
-_CAPTION_SELECTOR = "figcaption, .picinfo, .caption, .wp-caption-text, .image-caption"
-_RELATED_SELECTOR = ".moreArticle"
-# Private-use characters that mark caption and related-link paragraphs through text extraction.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Private-use characters that mark caption and related-link paragraphs through extraction.
 _OPEN = {"caption": "\ue000", "related": "\ue002"}
 _CLOSE = {"caption": "\ue001", "related": "\ue003"}
 _MARKERS = re.compile("[\ue000-\ue003]")
+_MARKER_SPLIT = re.compile("([\ue000-\ue003])")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+# --- patterns: site chrome -------------------------------------------------------------------
+
+# Paragraphs that open the trailing chrome of a page: everything from there on is dropped.
+_CHROME_TAIL = re.compile(
+    r"(?:請加入成為眾新聞|我們的眾籌活動已結束|眾新聞(?:眾籌)?呼籲[:：]|《眾新聞》(?:在|正在)眾籌|"
+    r"各位讀者，讀到這裡|如果你認為我們的內容可讀|获取更多RSS|獲取更多RSS)",
+)
+# Whole paragraphs that are chrome wherever they stand (matched against the whole paragraph).
+_CHROME_PARAGRAPH = re.compile(
+    r"(?:https?://\S+|www\.\S+"
+    r"|(?:©|©️|\(c\)|copyright\b|版權所有|版权所有).{0,200}"
+    r"|.{0,40}(?:版權聲明|版权声明|版權所有|版权所有).{0,200}"
+    r"|.{0,40}(?:本文|文中|本網|本网|本台|本站|內容|内容|文章).{0,30}(?:不代表|僅代表|仅代表|只代表).{0,20}"
+    r"(?:立場|立场|觀點|观点|意見|意见).{0,40}"
+    r"|(?:你的|您的)?(?:器材|設備|设备|瀏覽器|浏览器|裝置|装置).{0,4}不支持.{0,16}"
+    r"|.{0,20}(?:请点击|請點擊|請按此|请按此|點擊這裡|点击这里|click here).{0,20}"
+    r"|請?支持《?眾新聞》?[，,]?.{0,16}訂戶[。.]?"
+    r"|請在這輸入\s*Caption.*"
+    r"|(?:Facebook|Instagram|Twitter|YouTube|Telegram|WhatsApp|Signal|MeWe|Weibo|微博|微信|面書|"
+    r"Line|LINE)"
+    r"|(?:追蹤我們|關注我們|关注我们|追踪我们|Follow us|訂閱我們|订阅我们).{0,60}"
+    r"|Tags?|標籤|标签|Image caption|图片说明|圖片說明)",
+    re.I,
+)
+# Labels that introduce a block of related links.
+_RELATED_LABEL = re.compile(
+    r"(?:延伸閱讀|延伸阅读|相關新聞|相关新闻|相關文章|相关文章|相關報道|相關報導|相关报道|"
+    r"更多文章|推薦閱讀|推荐阅读|相關閱讀|相关阅读|Related(?: articles| stories)?)\s*[:：]?",
+    re.I,
+)
+# Captions that only credit the picture, and caption placeholders.
+_CREDIT_CAPTION = re.compile(
+    r"(?:網絡|网络|網上|网上|資料|资料|檔案|档案|作者|筆者|笔者)(?:照片|圖片|图片|相片|圖|图|提供)"
+    r"|(?:照片|圖片|图片|相片)(?:由)?(?:作者|筆者|笔者|受訪者|受访者)?提供"
+    r"|(?:图片|圖片|图像|圖像)(?:版权|版權|来源|來源)[:：，,]?.{0,40}"
+)
+# Markdown: a rule followed by one of these starts the trailing site chrome.
+_MD_CHROME_AFTER_RULE = re.compile(
+    r"\A\s*(?:\*\*)?(?:" + _CHROME_TAIL.pattern + r"|!\[[^\]\n]*\]\([^)\n]*/avatars?/"
+    r"|!\[(?:博客|主筆|主笔|Blogger|作者|專欄|专栏)\s*\||\*\*(?:博客|主筆|主笔|Blogger)\s*\|)",
+)
+_MD_RULE = re.compile(r"^[ \t]*(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$", re.M)
+# HTML class or id names of elements that are not the article.
+_CHROME_CLASS = re.compile(
+    r"(?:^|[-_ ])(?:ads?|adslot\w*|adcontainer\w*|dfp\w*|advert\w*|banner\w*|sponsor\w*|promo\w*|"
+    r"self-promo\w*|subscribe\w*|subscription|share\w*|social\w*|follow\w*|newsletter|innity\w*|"
+    r"outbrain|mpu|copyright\w*|attribution\w*|trustbadge\w*|off-?screen|visually-?hidden\w*|"
+    r"sr-only|skip-?link\w*|tags?|tag-?group|tag-?list|keywords?|byline\w*|author-?bio\w*)"
+    r"(?:[-_ ]|$)",
+    re.I,
+)
+_TAG_CLASS = re.compile(r"(?:^|[-_ ])(?:tags?|tag-?group|tag-?list|keywords?)(?:[-_ ]|$)", re.I)
+_CAPTION_CLASS = re.compile(r"(?:^|[-_ ])(?:caption|picinfo|image-caption)(?:[-_ ]|$)", re.I)
+_REMOVED_TAGS = (
+    "script, style, noscript, iframe, form, svg, button, nav, footer, header, ins, object, "
+    "video, audio, template, select, input, textarea, [aria-hidden=true], [hidden]"
+)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|section|article|main|aside|h[1-6]|li|ul|ol|dl|dd|dt|tr|table|thead|tbody|"
+    r"blockquote|figure|figcaption|pre|hr|br|center)\b[^>]*>",
+    re.I,
+)
+
+# --- patterns: Markdown ------------------------------------------------------------------------
+
+_MD_DROP = re.compile(
+    r"<!--.*?-->|<(script|style|noscript|iframe)\b.*?</\1\s*>|\{\{[<%].*?[%>]\}\}"
+    r"|^[ \t]*```.*$|^[ \t]*\[[^\]\n]+\]:[ \t]*<?(?:https?://|/)\S*>?(?:[ \t]+[\"'(].*)?$",
+    re.S | re.I | re.M,
+)
+_MD_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.S | re.I)
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\s*\)")
+_MD_LINK = re.compile(
+    r"\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)"
+    r"|<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>",
+    re.S | re.I,
+)
+_MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_MD_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_MD_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?\Z")
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
+_MD_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+_MD_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+", re.M)
+_MD_TABLE_RULE = re.compile(
+    r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M
+)
+_MD_TABLE_ROW = re.compile(r"^[ \t]*\|(.*?)\|?[ \t]*$", re.M)
+_MD_HARD_BREAK = re.compile(r"(?: {2,}|\t|\\)\n")
+_MD_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
+_MD_STRAY_EMPHASIS = re.compile(r"\*{2,}|_{3,}")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
+
+# --- patterns: URLs ------------------------------------------------------------------------------
+
+_TRACKING = re.compile(
+    r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|from|spm|share|igshid|__xts__.*)$", re.I
+)
+_ARCHIVE = re.compile(
+    r"^(?:https?:)?(?://)?(?:web\.)?archive\.org/web/(?:\d+[a-z_]*/|\*/)?(.+)$|^/web/\d+[a-z_]*/(.+)$",
+    re.I,
+)
+_NUMBERED_ARTICLE = re.compile(
+    r"^(/(?:article|articles|news|story|stories|post|posts)/\d+)(?:/.*)?$"
+)
+_WWW = re.compile(r"^www\d*\.")
+_BARE_HOST = re.compile(
+    r"^(?:www\d*\.[^/\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?/)", re.I
+)
+_NOT_ARTICLE_PATH = re.compile(
+    r"^/(?:tags?|categor(?:y|ies)|authors?|bloggers?|columnists?|events?|search|about\w*|"
+    r"supportus|subscribe\w*|donate|login|register|uploads|cdn-cgi|static|assets|images?|feed|rss)"
+    r"(?:/|$)|\.(?:pdf|jpe?g|png|gif|svg|webp|mp[34]|mov|zip|docx?|xlsx?|pptx?)$",
+    re.I,
+)
+_REPLACEMENT = "\ufffd"
 
 
 # --- finding files ----------------------------------------------------------------------
@@ -79,6 +210,21 @@ def discover(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
     """Yield ``(file, root)`` for every file below the inputs, sorted, hidden folders skipped.
 
     Every file is yielded, articles or not, so that the build report can account for each.
+
+    Parameters
+    ----------
+    inputs : iterable of str or Path
+        Folders to walk, or single files (their root is their folder).
+
+    Raises
+    ------
+    ArticleError
+        When an input does not exist.
+
+    Examples
+    --------
+    >>> [(p.name, r.name) for p, r in discover(["seeds"])][:1]
+    [('000_323ab91d2ebe280f.txt', 'seeds')]
     """
     for item in inputs:
         root = Path(item)
@@ -86,7 +232,7 @@ def discover(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
             yield root, root.parent
             continue
         if not root.is_dir():
-            raise ArticleError(f"input {str(root)!r} does not exist")
+            raise ArticleError(f"input {str(root)!r} does not exist (give a folder or a file)")
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
@@ -99,186 +245,377 @@ def discover(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
 def read_article(path: str | Path, root: str | Path | None = None) -> Article:
     """Read one article file; raise :class:`ArticleError` saying why it is not an article.
 
-    `root` is the input folder the file was found in: the article id falls back to the path
-    relative to it when the article has no URL.
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    root : str or Path, optional
+        The input folder the file was found in: the article id falls back to the path
+        relative to it when the article has no URL.
+
+    Returns
+    -------
+    Article
+
+    Raises
+    ------
+    ArticleError
+        When the file is not an article: wrong extension, too large, unreadable, binary,
+        not UTF-8, no or broken front matter, or no text.
+
+    Examples
+    --------
+    >>> article = read_article("seeds/002_eb23bffe5b9050c2.txt", "seeds")
+    >>> article.id, article.date
+    ('zaobao.com/realtime/china/story20210410-1138402', '2021-04-10T08:44:53+00:00')
+    >>> read_article("notes.pdf")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ArticleError: not an article file (extension '.pdf'; kg reads .htm, .html, .markdown, .md, .txt)
     """
     path = Path(path)
     if path.suffix.lower() not in ARTICLE_SUFFIXES:
-        raise ArticleError(f"not an article file (extension {path.suffix or 'none'!r})")
+        kinds = ", ".join(sorted(ARTICLE_SUFFIXES))
+        raise ArticleError(
+            f"not an article file (extension {path.suffix or 'none'!r}; kg reads {kinds})"
+        )
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ArticleError(f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
+            raise ArticleError(
+                f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,}): "
+                "split it into one file per article"
+            )
         raw = path.read_bytes()
     except OSError as err:
-        raise ArticleError(f"cannot read file: {err.strerror}") from err
+        raise ArticleError(f"cannot read file: {err.strerror or err}") from err
     relative = os.path.relpath(path, root) if root is not None else str(path)
     return parse_article(raw, str(path), relative)
 
 
 def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article:
-    """Parse the bytes of an article file (see :func:`read_article`)."""
-    if b"\x00" in raw[:8192]:
-        raise ArticleError("binary file (contains NUL bytes), not an article")
-    try:
-        source = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ArticleError(
-            f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start}); "
-            "convert the file to UTF-8"
-        ) from None
-    source = source.replace("\r\n", "\n").replace("\r", "\n")
-    match = _FRONT_MATTER.match(source)
-    if not match:
-        raise ArticleError("no YAML front matter (the file must start with a '---' line)")
-    meta = _load_front_matter(match.group(1))
-    body = source[match.end() :]
-    is_html = Path(path).suffix.lower() in (".html", ".htm") or _HTML_BLOCK.search(body[:5000])
-    body = _JEKYLL_PREAMBLE.sub("", body, count=1)
-    blocks, links = _html_blocks(body) if is_html else _markdown_blocks(body)
-    title = _clean(str(meta.get("title") or "")) or _first_heading(body) or Path(path).stem
-    blocks = _drop_repeated_title(blocks, title)
-    if not any(part != "related" for part, _ in blocks):
-        raise ArticleError("empty body (front matter but no text)")
+    """Parse the bytes of an article file (see :func:`read_article`).
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    path : str
+        The file's path, kept in `Article.path`; its extension tells HTML from Markdown.
+    relative : str, optional
+        The path relative to its input folder, for the id of articles without a URL.
+
+    Returns
+    -------
+    Article
+
+    Raises
+    ------
+    ArticleError
+        When the bytes are not an article (see :func:`read_article`).
+
+    Examples
+    --------
+    >>> raw = '''---
+    ... title: "Tsai &amp; Biden"
+    ... date: 2020-09-01 22:54:08.000000000 +08:00
+    ... link: https://www.rfi.fr/cn/中国/20200901-abc?utm_source=rss
+    ... ---
+    ... <p>蔡英文與<b>拜登</b>通話。</p><p class="t-copyright">© 2020 AFP</p>'''.encode()
+    >>> a = parse_article(raw, "a.html")
+    >>> a.title, a.date, a.url
+    ('Tsai & Biden', '2020-09-01T14:54:08+00:00', 'https://rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20200901-abc')
+    >>> a.text
+    'Tsai & Biden\\n\\n蔡英文與拜登通話。'
+    >>> parse_article(b"just text", "b.md")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ArticleError: no YAML front matter: the file must start with a '---' line, then 'key: value' lines, then '---'
+    """
+    source = _MARKERS.sub("", _decode(raw))
+    meta, body = _split_front_matter(source)
+    is_html = Path(path).suffix.lower() in (".html", ".htm") or bool(
+        _HTML_BLOCK.search(body, 0, 5000)
+    )
+    title = _title(meta)
+    body, preamble_url = _strip_preamble(body, title)
+    byline = ""
+    if is_html:
+        blocks, links, byline, page_tags = _html_blocks(body)
+    else:
+        blocks, links = _markdown_blocks(body)
+        page_tags = []
+    title = title or _first_heading(body) or _clean(Path(path).stem)
+    blocks = _drop_chrome(blocks, title)
+    if not any(part in ("body", "caption") for part, _ in blocks):
+        raise ArticleError("empty body: no article text after the front matter")
     text, sections = _assemble(title, blocks)
-    url = canonical_url(_first_text(meta, "from", "link", "original_url", "canonical_url", "url"))
-    relative = (relative or path).replace(os.sep, "/")
+    url = canonical_url(
+        _first_text(meta, "from", "link", "original_url", "canonical_url", "url", "source_url")
+        or preamble_url
+    )
+    relative = _SPACES.sub(" ", (relative or path).replace(os.sep, "/")).strip()
     return Article(
         id=url.split("://", 1)[1] if url else f"file/{relative}",
         path=path,
         title=title,
         text=text,
         sections=sections,
-        date=normalise_date(meta.get("date")),
+        date=normalise_date(meta.get("date") or meta.get("published")),
         url=url,
         publisher_hints=_publisher_hints(meta, url),
-        author=_clean(_as_text(meta.get("author"))),
-        tags=_as_list(meta.get("tags")),
+        author=_clean(html.unescape(_as_text(meta.get("author")))) or byline,
+        tags=_as_list(meta.get("tags")) or tuple(dict.fromkeys(page_tags)),
         links=_article_links(links, url),
     )
 
 
-def _load_front_matter(text: str) -> dict:
+def _decode(raw: bytes) -> str:
+    """UTF-8 text of the file with Unix newlines, or an ArticleError saying what it is."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ArticleError("UTF-16 text; convert the file to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)")
+    if b"\x00" in raw:
+        raise ArticleError("binary file (contains NUL bytes), not an article")
     try:
-        meta = yaml.load(text, Loader=yaml.CSafeLoader)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        guess = _legacy_encoding(raw)
+        hint = f" (it looks like {guess})" if guess else ""
+        raise ArticleError(
+            f"not UTF-8 text{hint}: byte 0x{raw[err.start]:02x} at offset {err.start}; "
+            f"convert the file to UTF-8 (e.g. iconv -f {guess or 'BIG5'} -t UTF-8)"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _legacy_encoding(raw: bytes) -> str:
+    """'BIG5' or 'GBK' when the bytes decode as exactly one of them, else ''."""
+    fits = []
+    for name, codec in (("BIG5", "big5hkscs"), ("GBK", "gbk")):
+        try:
+            raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        fits.append(name)
+    return fits[0] if len(fits) == 1 else ""
+
+
+def _split_front_matter(source: str) -> tuple[dict, str]:
+    """The front matter as a dict with lower-case keys, and the body after it."""
+    match = _FRONT_MATTER.match(source)
+    if not match:
+        if _OPENING_RULE.match(source):
+            raise ArticleError(
+                "front matter is not closed: add a '---' line after the 'key: value' lines"
+            )
+        raise ArticleError(
+            "no YAML front matter: the file must start with a '---' line, "
+            "then 'key: value' lines, then '---'"
+        )
+    try:
+        meta = yaml.load(match.group(1), Loader=yaml.CSafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ArticleError(f"broken YAML front matter{where}: {problem}") from None
+        raise ArticleError(
+            f"broken YAML front matter{where}: {problem} (quote values that contain ': ' or '#')"
+        ) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as err:
+        raise ArticleError(f"broken YAML front matter: {err}") from None
     if meta is None:
-        return {}
+        meta = {}
     if not isinstance(meta, dict):
-        raise ArticleError(f"front matter is a {type(meta).__name__}, not a mapping of fields")
-    return {str(k).lower(): v for k, v in meta.items()}
+        raise ArticleError(f"front matter is a {type(meta).__name__}, not 'key: value' lines")
+    return {str(k).lower(): v for k, v in meta.items()}, source[match.end() :]
+
+
+def _strip_preamble(body: str, title: str) -> tuple[str, str]:
+    """Drop a Jekyll feed preamble (timestamp comment, title link, underline); its URL."""
+    body = _JEKYLL_COMMENT.sub("", body, count=1)
+    match = _JEKYLL_LINK.match(body)
+    if match and (match.group(3) or _same_text(_clean(match.group(1)), title)):
+        return body[match.end() :], match.group(2)
+    return body, ""
 
 
 # --- text extraction --------------------------------------------------------------------
 
 
 def _clean(text: str) -> str:
-    """Unescape entities, join lines broken inside CJK text, collapse whitespace."""
-    text = html.unescape(text)
+    """Drop invisible characters, join lines broken inside CJK text, collapse whitespace."""
+    text = _INVISIBLE.sub("", text)
     text = _BROKEN_LINE.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
+def _same_text(a: str, b: str) -> bool:
+    """Equal once all whitespace is ignored."""
+    return _SPACES.sub("", a) == _SPACES.sub("", b)
+
+
 def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
-    body = _cut_chrome(body)
+    """Paragraphs and links of a Markdown body."""
+    body = _cut_markdown_chrome(body)
+    body = _MD_DROP.sub("", body)
+    body = _MD_FIGCAPTION.sub(
+        lambda m: f"\n\n{_OPEN['caption']}{m.group(1)}{_CLOSE['caption']}\n\n", body
+    )
+    body = _MD_IMAGE.sub("", body)
     links: list[Link] = []
 
-    def keep_link(match: re.Match) -> str:
-        links.append(Link(url=match.group(2).strip(), title=_clean(match.group(1))))
-        return match.group(1)
+    def link(match: re.Match) -> str:
+        if match.group(3) is not None:  # <a href="...">text</a>
+            url, label = match.group(3), _MD_TAG.sub("", match.group(4))
+        else:
+            url, label = match.group(2), match.group(1)
+        links.append(Link(url=html.unescape(url.strip()), title=_clean(html.unescape(label))))
+        start, end = match.span()
+        line_start = match.string.rfind("\n", 0, start) + 1
+        line_end = match.string.find("\n", end)
+        rest = match.string[end : None if line_end < 0 else line_end]
+        if rest.strip() or not _MD_LINE_PREFIX.match(match.string, line_start, start):
+            return label
+        # The link is the whole line: a related article (or a chrome link, dropped later).
+        return f"\n\n{_OPEN['related']}{label}{_CLOSE['related']}\n\n"
 
-    body = re.sub(
-        r"<figcaption[^>]*>(.*?)</figcaption>",
-        lambda m: f"\n\n{_OPEN['caption']}{m.group(1)}{_CLOSE['caption']}\n\n",
-        body,
-        flags=re.S | re.I,
-    )
-    for anchor in re.finditer(
-        r"<a\s[^>]*href=[\"']([^\"']+)[\"'][^>]*>(.*?)</a>", body, re.S | re.I
-    ):
-        links.append(
-            Link(url=anchor.group(1), title=_clean(re.sub(r"<[^>]+>", "", anchor.group(2))))
-        )
-    body = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", body)  # images
-    body = re.sub(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)", keep_link, body)  # links keep their text
-    body = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.S | re.I)
-    body = re.sub(r"<[^>]+>", "", body)  # remaining inline HTML
-    body = re.sub(
-        r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+)", "", body, flags=re.M
-    )
-    body = re.sub(r"^[ \t]*[-=*_]{3,}[ \t]*$", "", body, flags=re.M)
-    body = body.replace("**", "").replace("__", "")
+    body = _MD_LINK.sub(link, body)
+    body = _MD_AUTOLINK.sub(r"\1", body)
+    body = _BLOCK_TAG.sub("\n\n", body)
+    body = _MD_TAG.sub("", body)
+    body = html.unescape(body)
+    body = _MD_TABLE_RULE.sub("", body)
+    body = _MD_TABLE_ROW.sub(lambda m: "\n\n" + " ".join(m.group(1).split("|")) + "\n\n", body)
+    body = _MD_HEADING.sub(r"\n\n\1\n\n", body)
+    body = _MD_QUOTE.sub("", body)
+    body = _MD_LIST_ITEM.sub("\n\n", body)
+    body = _MD_RULE.sub("\n\n", body)
+    body = _MD_HARD_BREAK.sub("\n\n", body)
+    body = _MD_EMPHASIS.sub(r"\2", body)
+    body = _MD_STRAY_EMPHASIS.sub("", body)
+    body = _MD_ESCAPE.sub(r"\1", body)
     return _marked_blocks(body), links
 
 
-def _cut_chrome(body: str) -> str:
-    """Drop the trailing site chrome that follows a horizontal rule (subscription, blurbs)."""
-    for rule in re.finditer(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", body, re.M):
-        if _CHROME_TEXT.search(body, rule.end()):
+def _cut_markdown_chrome(body: str) -> str:
+    """Cut the trailing site chrome that follows a horizontal rule (subscription, blurbs)."""
+    for rule in _MD_RULE.finditer(body):
+        if _MD_CHROME_AFTER_RULE.match(body, rule.end()):
             return body[: rule.start()]
     return body
 
 
-def _html_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
+def _html_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link], str, list[str]]:
+    """Paragraphs, links, feed byline and page tags of an HTML body."""
     from selectolax.lexbor import LexborHTMLParser
 
+    byline = ""
+    header = _FEED_HEADER.match(body)
+    if header and _DATELINE.fullmatch(header.group(2).strip()):
+        byline = _clean(re.sub(r"^\s*null\b", "", html.unescape(header.group(1))))
+        body = body[header.end() :]
+    body = _BLOCK_TAG.sub(r"\n\n\g<0>\n\n", body)
     tree = LexborHTMLParser(f"<html><body>{body}</body></html>")
     root = tree.body
     if root is None:
-        return [], []
+        return [], [], byline, []
     links: list[Link] = []
-    for node in root.css(_RELATED_SELECTOR):
-        for anchor in node.css("a[href]"):
-            links.append(Link(url=anchor.attributes.get("href") or "", title=_clean(anchor.text())))
-    for node in root.css(_REMOVED_TAGS):
-        node.decompose()
+    tags: list[str] = []
+    doomed = list(root.css(_REMOVED_TAGS))
+    captions = []
     for node in root.css("[class], [id]"):
         names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if _CHROME_CLASS.search(names) and "moreArticle" not in names:
-            node.decompose()
+        if "moreArticle" in names:
+            continue
+        if _CHROME_CLASS.search(names):
+            if _TAG_CLASS.search(names):
+                tags.extend(a.text(strip=True).lstrip("#＃") for a in node.css("a"))
+            doomed.append(node)
+        elif _CAPTION_CLASS.search(names):
+            captions.append(node)
+    for node in reversed(doomed):  # innermost first, so that no node is freed twice
+        node.decompose()
+    related = list(root.css(".moreArticle"))
+    for listing in root.css("ul, ol"):
+        items = listing.css("li")
+        if items and all(_is_link_item(item) for item in items):
+            related.append(listing)
     for anchor in root.css("a[href]"):
         links.append(Link(url=anchor.attributes.get("href") or "", title=_clean(anchor.text())))
-    for node in root.css(f"{_BLOCK_TAGS}, {_RELATED_SELECTOR} a"):
+    for node in root.css(".moreArticle a"):
         node.insert_before("\n\n")
         node.insert_after("\n\n")
-    for part, selector in (("related", _RELATED_SELECTOR), ("caption", _CAPTION_SELECTOR)):
-        for node in root.css(selector):
+    marked: set[int] = set()
+    for part, nodes in (("related", related), ("caption", [*root.css("figcaption"), *captions])):
+        for node in nodes:
+            if _has_marked_ancestor(node, marked):
+                continue
+            marked.add(node.mem_id)
             node.insert_before(_OPEN[part])
             node.insert_after(_CLOSE[part])
-    return _marked_blocks(root.text(deep=True, separator="")), links
+    text = root.text(deep=True, separator="")
+    return _marked_blocks(text), links, byline, [t for t in tags if t]
+
+
+def _is_link_item(item) -> bool:
+    """A list item that is a single link (a related-articles list)."""
+    anchors = item.css("a[href]")
+    return len(anchors) == 1 and _same_text(anchors[0].text(), item.text())
+
+
+def _has_marked_ancestor(node, marked: set[int]) -> bool:
+    """Whether a node or one of its ancestors already carries a part marker."""
+    while node is not None:
+        if node.mem_id in marked:
+            return True
+        node = node.parent
+    return False
 
 
 def _marked_blocks(text: str) -> list[tuple[Part, str]]:
-    """Split extracted text into clean (part, paragraph) blocks, reading the part markers."""
+    """Split extracted text into clean (part, paragraph) blocks, reading the part markers.
+
+    Markers may nest; the outermost decides the part. Unbalanced markers are ignored.
+    """
     blocks: list[tuple[Part, str]] = []
-    for piece in re.split(r"(\ue000.*?\ue001|\ue002.*?\ue003)", text, flags=re.S):
-        part: Part = "body"
-        if piece.startswith("\ue000"):
-            part = "caption"
-        elif piece.startswith("\ue002"):
-            part = "related"
-        for paragraph in re.split(r"\n[ \t]*\n", _MARKERS.sub("", piece)):
+    stack: list[Part] = []
+    for piece in _MARKER_SPLIT.split(text):
+        if piece in ("\ue000", "\ue002"):
+            stack.append("caption" if piece == "\ue000" else "related")
+            continue
+        if piece in ("\ue001", "\ue003"):
+            if stack:
+                stack.pop()
+            continue
+        part: Part = stack[0] if stack else "body"
+        for paragraph in _PARAGRAPH_BREAK.split(piece):
             paragraph = _clean(paragraph)
             if paragraph:
                 blocks.append((part, paragraph))
     return blocks
 
 
+def _drop_chrome(blocks: list[tuple[Part, str]], title: str) -> list[tuple[Part, str]]:
+    """Drop site chrome paragraphs, a leading dateline and a heading repeating the title."""
+    kept: list[tuple[Part, str]] = []
+    for part, text in blocks:
+        if _CHROME_TAIL.match(text):
+            break
+        if _CHROME_PARAGRAPH.fullmatch(text) or _RELATED_LABEL.fullmatch(text):
+            continue
+        if part == "caption" and _CREDIT_CAPTION.fullmatch(text):
+            continue
+        if not kept and (_DATELINE.fullmatch(text) or _same_text(text, title)):
+            continue
+        kept.append((part, text))
+    return kept
+
+
 def _first_heading(body: str) -> str:
     match = re.search(r"^#\s+(.+)$", body, re.M) or re.search(
         r"<h1[^>]*>(.*?)</h1>", body, re.S | re.I
     )
-    return _clean(re.sub(r"<[^>]+>", "", match.group(1))) if match else ""
-
-
-def _drop_repeated_title(blocks: list[tuple[Part, str]], title: str) -> list[tuple[Part, str]]:
-    if blocks and blocks[0][1] == title:
-        return blocks[1:]
-    return blocks
+    return _clean(html.unescape(_MD_TAG.sub("", match.group(1)))) if match else ""
 
 
 def _assemble(title: str, blocks: list[tuple[Part, str]]) -> tuple[str, tuple[Section, ...]]:
@@ -287,8 +624,6 @@ def _assemble(title: str, blocks: list[tuple[Part, str]]) -> tuple[str, tuple[Se
     sections = [Section(0, len(title), "title")]
     offset = len(title)
     for part, text in blocks:
-        if part == "related" and text in ("延伸閱讀", "延伸阅读", "相關新聞", "相关新闻"):
-            continue
         offset += 2
         pieces.append(text)
         sections.append(Section(offset, offset + len(text), part))
@@ -297,6 +632,15 @@ def _assemble(title: str, blocks: list[tuple[Part, str]]) -> tuple[str, tuple[Se
 
 
 # --- metadata ---------------------------------------------------------------------------
+
+_SITE_SUFFIX = re.compile(r"\s+(?:\|\s*[^|\s]{1,8}|[–—]\s+[^–—|]{1,20}?\s+-\s+[A-Za-z]{2,12})\s*$")
+
+
+def _title(meta: dict) -> str:
+    """The front-matter title, cleaned, without a trailing ' | Site' suffix."""
+    title = _clean(html.unescape(_as_text(meta.get("title"))))
+    stripped = _SITE_SUFFIX.sub("", title)
+    return stripped or title
 
 
 def _as_text(value: object) -> str:
@@ -310,10 +654,15 @@ def _as_text(value: object) -> str:
 
 
 def _as_list(value: object) -> tuple[str, ...]:
+    """Labels of a list, or of a string split at commas (else at spaces, as Jekyll does)."""
     if value is None:
         return ()
-    items = value if isinstance(value, list) else str(value).split(",")
-    return tuple(dict.fromkeys(t for t in (_clean(_as_text(i)) for i in items) if t))
+    if isinstance(value, list):
+        items = [_as_text(i) for i in value]
+    else:
+        text = _as_text(value)
+        items = re.split(r"[,，、]", text) if re.search(r"[,，、]", text) else text.split()
+    return tuple(dict.fromkeys(t for t in (_clean(html.unescape(i)) for i in items) if t))
 
 
 def _first_text(meta: dict, *keys: str) -> str:
@@ -326,79 +675,143 @@ def _first_text(meta: dict, *keys: str) -> str:
 
 _NANOSECONDS = re.compile(r"(\.\d{6})\d+")
 _SPACE_BEFORE_OFFSET = re.compile(r"\s+([+-]\d{2}:?\d{2})$")
+_CJK_DATE = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?")
 
 
 def normalise_date(value: object) -> str:
     """ISO 8601 in UTC for datetimes (naive ones are taken as UTC); dates stay dates.
 
+    Parameters
+    ----------
+    value : str, datetime.date, datetime.datetime or None
+        A front-matter date as YAML loaded it.
+
+    Returns
+    -------
+    str
+        ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS+00:00``; '' when `value` is not a date.
+
+    Examples
+    --------
     >>> normalise_date("2020-09-01 22:54:08.000000000 +08:00")
     '2020-09-01T14:54:08+00:00'
     >>> normalise_date("2021-01-07T23:58:36.000Z"), normalise_date("2021-02-11")
     ('2021-01-07T23:58:36+00:00', '2021-02-11')
+    >>> normalise_date("2021年2月1日"), normalise_date("soon")
+    ('2021-02-01', '')
     """
-    if value is None or value == "":
+    if value is None or value == "" or isinstance(value, bool):
         return ""
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        return value.isoformat()
-    else:
-        text = _SPACE_BEFORE_OFFSET.sub(r"\1", _NANOSECONDS.sub(r"\1", str(value).strip()))
-        try:
+    try:
+        if isinstance(value, dt.datetime):
+            moment = value
+        elif isinstance(value, dt.date):
+            return value.isoformat()
+        else:
+            text = _SPACE_BEFORE_OFFSET.sub(r"\1", _NANOSECONDS.sub(r"\1", str(value).strip()))
+            cjk = _CJK_DATE.fullmatch(text)
+            if cjk:
+                return dt.date(*map(int, cjk.groups())).isoformat()
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 return dt.date.fromisoformat(text).isoformat()
             moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+    except (ValueError, OverflowError):
+        return ""
 
 
 def canonical_url(url: str) -> str:
     """The URL that identifies an article wherever it is linked from.
 
-    Unwraps web.archive.org, uses https, drops ``www.``, fragments and tracking parameters,
-    and cuts slugs mangled into U+FFFD escapes or following a numeric article id.
+    Unwraps web.archive.org (also its site-relative ``/web/<time>/`` links), uses https,
+    drops ``www.``, default ports, fragments and tracking parameters, sorts the remaining
+    parameters, and cuts slugs mangled into U+FFFD escapes or following a numeric article
+    id (with the query, which can only be paging there). The result is '' when `url` is not
+    a web address, and canonical_url(canonical_url(u)) == canonical_url(u).
 
+    Parameters
+    ----------
+    url : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> canonical_url("https://web.archive.org/web/2021/http://www.hkcnews.com/article/38092/%EF%BF%BD-x")
     'https://hkcnews.com/article/38092'
+    >>> canonical_url("/web/20210707062620/https://www.hkcnews.com/article/8001/slug-8001/x?page=2")
+    'https://hkcnews.com/article/8001'
     >>> canonical_url("https://www.zaobao.com/realtime/china/story20210410-1138402?utm_source=x#top")
     'https://zaobao.com/realtime/china/story20210410-1138402'
+    >>> canonical_url("mailto:info@hkcnews.com")
+    ''
     """
     url = (url or "").strip()
     for _ in range(3):
         match = _ARCHIVE.match(url)
         if not match:
             break
-        url = match.group(1)
+        url = match.group(1) or match.group(2)
+    url = re.sub(r"^(https?):/*", r"\1://", url, flags=re.I)
     if url.startswith("//"):
         url = "https:" + url
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    elif "://" not in url and _BARE_HOST.match(url):
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
         return ""
-    host = parts.hostname.lower().removeprefix("www.")
-    path = parts.path or "/"
-    if _MANGLED in path.upper():
-        path = path[: path.upper().index(_MANGLED)].rsplit("/", 1)[0] or "/"
+    if parts.scheme.lower() not in ("http", "https") or not host or "%" in host:
+        return ""
+    host = _WWW.sub("", host.lower())
+    if ":" in host:
+        host = f"[{host}]"
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = unquote(parts.path or "/", errors="replace")
+    if _REPLACEMENT in path:
+        path = path[: path.index(_REPLACEMENT)].rsplit("/", 1)[0] or "/"
+    query = parts.query
     numbered = _NUMBERED_ARTICLE.match(path)
     if numbered:
-        path = numbered.group(1)
-    path = quote(unquote(path), safe="/-_.~!$&'()*+,;=:@%")
+        path, query = numbered.group(1), ""
+    path = quote(path, safe="/-_.~!$&'()*+,;=:@")
+    path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1:
-        path = path.rstrip("/")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)])
-    return urlunsplit(("https", host, path, query, ""))
+        path = path.rstrip("/") or "/"
+    pairs = [(k, v) for k, v in parse_qsl(query) if not _TRACKING.match(k)]
+    return urlunsplit(("https", host, path, urlencode(sorted(pairs)), ""))
 
 
 def url_domain(url: str) -> str:
     """The host of a URL without ``www.`` ('' when there is none).
 
-    >>> url_domain("https://www.cna.com.tw/news/a.aspx")
-    'cna.com.tw'
+    Parameters
+    ----------
+    url : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> url_domain("https://www.cna.com.tw/news/a.aspx"), url_domain("https://www1.hkcnews.com/x")
+    ('cna.com.tw', 'hkcnews.com')
+    >>> url_domain("not a url")
+    ''
     """
-    host = urlsplit(url).hostname or ""
-    return host.lower().removeprefix("www.")
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return _WWW.sub("", host.lower().rstrip("."))
 
 
 def _publisher_hints(meta: dict, url: str) -> tuple[str, ...]:
@@ -411,12 +824,18 @@ def _publisher_hints(meta: dict, url: str) -> tuple[str, ...]:
 def _article_links(links: list[Link], own_url: str) -> tuple[Link, ...]:
     """Links to other articles on the same site as this one, canonical, first title kept."""
     own_domain = url_domain(own_url)
+    if not own_domain:
+        return ()
     seen: dict[str, Link] = {}
     for link in links:
-        url = canonical_url(link.url)
-        if not url or url == own_url or not own_domain or url_domain(url) != own_domain:
+        href = link.url
+        if href.startswith("/") and not href.startswith(("//", "/web/")):
+            href = urljoin(own_url, href)
+        url = canonical_url(href)
+        if not url or url == own_url or url_domain(url) != own_domain:
             continue
-        if urlsplit(url).path in ("", "/"):
+        path = urlsplit(url).path
+        if path in ("", "/") or _NOT_ARTICLE_PATH.search(path):
             continue
         if url not in seen:
             seen[url] = Link(url=url, title=link.title)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -48,8 +48,7 @@ from kg.text import is_ascii_word, normalise
 STRONG, WEAK, COMPOUND = 0, 1, 2
 """Kinds of a name, in order of precedence when spans of equal length overlap."""
 
-_MAX_WORD = 5  # longest dictionary word looked for across a name's edges
-_WINDOW = 12  # characters of context segmented on each side of a risky name
+_WINDOW = 8  # characters of context segmented on each side of a risky name
 _CLAUSE_END = re.compile(r"[\s，。、；：！？「」『』（）《》〈〉“”‘’,.;:!?()\[\]<>\"'|/\\-]")
 _NAME_MARGIN = 10  # how much likelier than its own split a gazetteer name is made for jieba
 
@@ -64,10 +63,18 @@ class Candidate:
     """STRONG, WEAK or COMPOUND."""
     entity_ids: tuple[str, ...]
     """The entities the name may stand for (one per character for compounds)."""
+    name: int = -1
+    """Index of the searched name in the matcher (-1 when made by hand)."""
 
 
-def resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
+def resolve_overlaps(
+    candidates: Iterable[Candidate], accept: Callable[[Candidate], bool] | None = None
+) -> list[Candidate]:
     """Keep non-overlapping candidates: longest first, then by kind, then leftmost.
+
+    `accept`, when given, is asked only about a candidate that would be kept, so costly
+    checks (word boundaries) run for few spans; a refused candidate leaves its span free
+    for the next in rank.
 
     >>> spans = [Candidate(0, 2, STRONG, ("hk",)), Candidate(0, 6, STRONG, ("hkust",))]
     >>> [c.entity_ids for c in resolve_overlaps(spans)]
@@ -78,7 +85,7 @@ def resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
     occupied: set[int] = set()
     for cand in ranked:
         span = range(cand.start, cand.end)
-        if occupied.isdisjoint(span):
+        if occupied.isdisjoint(span) and (accept is None or accept(cand)):
             taken.append(cand)
             occupied.update(span)
     return sorted(taken, key=lambda c: c.start)
@@ -165,7 +172,9 @@ class Matcher:
             e.id: tuple(normalise(w) for w in (*e.context, *e.names)) for e in gazetteer
         }
         self._tokenizer = None
-        self._dictionary: dict[str, int] = {}
+        self._segment_cache: dict[str, frozenset[int]] = {}
+        self._risky_before: list[frozenset[str]] = []
+        self._risky_after: list[frozenset[str]] = []
 
     def _add(self, key: str, kind: int, entity_ids: tuple[str, ...]) -> None:
         self._keys.append(key)
@@ -190,23 +199,19 @@ class Matcher:
                 if not is_ascii_word(key):
                     wanted = tokenizer.suggest_freq(key, tune=False) * _NAME_MARGIN
                     tokenizer.add_word(key, freq=max(wanted, tokenizer.FREQ.get(key, 0)))
-            self._dictionary = tokenizer.FREQ
+            self._risky_before, self._risky_after = _edge_risks(tokenizer.FREQ, self._keys)
             self._tokenizer = tokenizer
         return self
 
-    def _crossed(self, text: str, start: int, end: int) -> bool:
-        """Does a dictionary word other than the name itself run across its start or end?"""
-        words = self._dictionary
-        n = len(text)
-        for i in range(max(0, start - _MAX_WORD + 1), start):
-            for j in range(start + 1, min(n, i + _MAX_WORD) + 1):
-                if words.get(text[i:j]):
-                    return True
-        for i in range(start, end):
-            for j in range(end + 1, min(n, i + _MAX_WORD) + 1):
-                if words.get(text[i:j]):
-                    return True
-        return False
+    def _crossed(self, text: str, index: int, start: int, end: int) -> bool:
+        """Could a dictionary word run across the name's start or end here?
+
+        Two set lookups: the characters that begin a word ending inside the name (before
+        it), and those that end a word starting inside it (after it), precomputed per name.
+        """
+        return (start > 0 and text[start - 1] in self._risky_before[index]) or (
+            end < len(text) and text[end] in self._risky_after[index]
+        )
 
     def _cut_at_edges(self, text: str, start: int, end: int) -> bool:
         """Segment the clause around a span; True when jieba cuts at both of its edges."""
@@ -216,38 +221,57 @@ class Matcher:
         lo = left[-1] if left else lo
         right = _CLAUSE_END.search(text, end, hi)
         hi = right.start() if right else hi
-        cuts = {lo}
-        position = lo
-        for token in self._tokenizer.cut(text[lo:hi], HMM=False):
-            position += len(token)
-            cuts.add(position)
-        return start in cuts and end in cuts
+        window = text[lo:hi]
+        cuts = self._segment_cache.get(window)
+        if cuts is None:
+            cuts = self._cuts(window)
+            if len(self._segment_cache) > 200_000:
+                self._segment_cache.clear()
+            self._segment_cache[window] = cuts
+        return (start - lo) in cuts and (end - lo) in cuts
+
+    def _cuts(self, window: str) -> frozenset[int]:
+        """Offsets where jieba (no HMM) cuts `window`: its maximum-probability route."""
+        tokenizer = self._tokenizer
+        route: dict[int, tuple[float, int]] = {}
+        tokenizer.calc(window, tokenizer.get_DAG(window), route)
+        cuts = {0}
+        x = 0
+        while x < len(window):
+            x = route[x][1] + 1
+            cuts.add(x)
+        return frozenset(cuts)
 
     # -- search ---------------------------------------------------------------------------
 
     def candidates(self, text: str, normalised: str | None = None) -> list[Candidate]:
-        """Every occurrence of a name with sound boundaries (overlapping, unresolved)."""
-        self.prepare()
+        """Every occurrence of a searched name, overlapping, boundaries not yet checked."""
         norm = normalise(text) if normalised is None else normalised
-        found = []
-        for index, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True):
-            key = self._keys[index]
-            if key.isascii():
-                before = norm[start - 1] if start else " "
-                after = norm[end] if end < len(norm) else " "
-                if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
-                    continue
-                if self._acronym[index] and _halfwidth(text[start:end]) != self._acronym[index]:
-                    continue
-            elif self._crossed(norm, start, end) and not self._cut_at_edges(norm, start, end):
-                continue
-            found.append(Candidate(start, end, self._kinds[index], self._entities[index]))
-        return found
+        kinds, entities = self._kinds, self._entities
+        return [
+            Candidate(start, end, kinds[index], entities[index], index)
+            for index, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True)
+        ]
+
+    def has_sound_boundaries(self, cand: Candidate, text: str, norm: str) -> bool:
+        """English names between non-alphanumerics, acronyms in capitals, Chinese names
+        where jieba would cut (asked only when a dictionary word may cross an edge)."""
+        start, end, index = cand.start, cand.end, cand.name
+        if self._keys[index].isascii():
+            before = norm[start - 1] if start else " "
+            after = norm[end] if end < len(norm) else " "
+            if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
+                return False
+            return not self._acronym[index] or _halfwidth(text[start:end]) == self._acronym[index]
+        return not self._crossed(norm, index, start, end) or self._cut_at_edges(norm, start, end)
 
     def find(self, text: str, article_id: str = "", sections: Sequence = ()) -> list[Mention]:
         """All mentions in `text`, in order, never overlapping, `text[start:end] == surface`."""
+        self.prepare()
         norm = normalise(text)
-        chosen = resolve_overlaps(self.candidates(text, norm))
+        chosen = resolve_overlaps(
+            self.candidates(text, norm), lambda c: self.has_sound_boundaries(c, text, norm)
+        )
         mentions = []
         for cand, entity_id in resolve_entities(chosen, self._context, norm):
             start, end = cand.start, cand.end
@@ -265,6 +289,50 @@ class Matcher:
                 )
             )
         return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _edge_risks(
+    dictionary: dict[str, int], keys: Sequence[str]
+) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """For each name, the characters that may begin a dictionary word running across its
+    start, and those that may continue one across its end.
+
+    jieba's dictionary maps every word, and every prefix of a word (with frequency 0), so a
+    word can continue past the name's end exactly when ``tail + next_char`` is in it.
+
+    >>> before, after = _edge_risks({"黄金": 5, "黄": 0, "成为": 9, "成": 0}, ["金成"])
+    >>> sorted(before[0]), sorted(after[0])
+    (['黄'], ['为'])
+    """
+    heads = {key[:size] for key in keys if not key.isascii() for size in range(1, len(key) + 1)}
+    tails = {key[cut:] for key in keys if not key.isascii() for cut in range(len(key))}
+    ends_with: dict[str, set[str]] = {}  # a head of a name -> characters just before it in a word
+    continues: dict[str, set[str]] = {}  # a tail of a name -> characters just after it in a word
+    for word, freq in dictionary.items():
+        if len(word) < 2:
+            continue
+        if freq:
+            for cut in range(1, len(word)):
+                if word[cut:] in heads:
+                    ends_with.setdefault(word[cut:], set()).add(word[cut - 1])
+        if word[:-1] in tails:
+            continues.setdefault(word[:-1], set()).add(word[-1])
+    before, after = [], []
+    empty: frozenset[str] = frozenset()
+    for key in keys:
+        if key.isascii():
+            before.append(empty)
+            after.append(empty)
+            continue
+        chars: set[str] = set()
+        for size in range(1, len(key) + 1):
+            chars |= ends_with.get(key[:size], set())
+        before.append(frozenset(chars))
+        chars = set()
+        for cut in range(len(key)):
+            chars |= continues.get(key[cut:], set())
+        after.append(frozenset(chars))
+    return before, after
 
 
 def _halfwidth(text: str) -> str:

@@ -99,8 +99,13 @@ class Entity:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Strong names: the canonical name, the English name when it is written, aliases."""
-        return _unique((self.name, *self.aliases))
+        """Strong names: the canonical name and the aliases, less any listed as weak.
+
+        Listing the canonical name under ``weak`` too makes it weak: 周永康 names both a
+        Hong Kong student leader and a Chinese politician.
+        """
+        weak = set(self.weak)
+        return _unique(n for n in (self.name, *self.aliases) if n not in weak)
 
     @property
     def name_hans(self) -> str:
@@ -192,7 +197,7 @@ class Gazetteer:
         """
         out: set[tuple[str, EntityType]] = set()
         for entity in self:
-            for name in (*entity.names, *entity.weak, entity.en):
+            for name in (entity.name, *entity.names, *entity.weak, entity.en):
                 if not name:
                     continue
                 out.add((name, entity.type))
@@ -400,12 +405,13 @@ def check(path: str | Path = "gazetteer") -> list[Problem]:
             where = f"{file}:{rid or f'record {number}'}"
             found = _problems_of_record(record, where)
             problems.extend(Problem("error", where, p) for p in found)
-            if found:
-                continue
-            if rid in seen:
+            if isinstance(rid, str) and rid in seen:
                 problems.append(Problem("error", where, f"duplicate id, also in {seen[rid]}"))
                 continue
-            seen[rid] = str(file)
+            if isinstance(rid, str):
+                seen[rid] = str(file)
+            if found:
+                continue
             entities.append(_entity_from_record(record, str(file)))
     problems.extend(_name_problems(entities))
     return problems

@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -159,10 +160,13 @@ def _progress(items: Iterable, total: int, enabled: bool) -> Iterable:
     return tqdm(items, total=total, unit="file", desc="kg build", file=sys.stderr, leave=False)
 
 
+_FROM_OPTIONS: Any = object()
+
+
 def build(
     inputs: Sequence[str | Path] = ("seeds",),
-    gazetteer: str | Path | Gazetteer = "gazetteer",
-    out: str | Path | None = "output",
+    gazetteer: str | Path | Gazetteer = _FROM_OPTIONS,
+    out: str | Path | None = _FROM_OPTIONS,
     options: BuildOptions | None = None,
     **overrides,
 ) -> BuildResult:
@@ -171,12 +175,14 @@ def build(
     Every input file ends up either in the graph or in ``report["files"]`` with the reason
     it was skipped. With `out`, writes graph.html, graph.ttl, graph.graphml, mentions.jsonl,
     articles.jsonl, entities.csv, edges.csv and report.json there (atomically); nothing is
-    printed. Raises :class:`~kg.errors.KgError` for unusable arguments, and with
+    printed. `gazetteer` and `out` default to those of `options` (``gazetteer/`` and
+    ``output/``); keyword `overrides` set any other field of :class:`BuildOptions`. Raises :class:`~kg.errors.KgError` for unusable arguments, and with
     ``strict=True`` when any file was skipped.
     """
-    base_options = options or BuildOptions()
-    fields = {**base_options.__dict__, "out": out, **overrides}
-    if not isinstance(gazetteer, Gazetteer):
+    fields = {**(options or BuildOptions()).__dict__, **overrides}
+    if out is not _FROM_OPTIONS:
+        fields["out"] = out
+    if gazetteer is not _FROM_OPTIONS and not isinstance(gazetteer, Gazetteer):
         fields["gazetteer"] = gazetteer
     opts = BuildOptions(**fields)
     timings: dict[str, float] = {}

@@ -192,3 +192,9 @@ def test_publisher_by_domain_before_labels():
     assert find_publisher(by_domain, index) == "cna"
     assert find_publisher(by_label, index) == "rthk"
     assert find_publisher(nothing, index) == ""
+
+
+def test_canonical_name_shared_by_two_people_is_decided_by_context(matcher):
+    assert found(matcher, "學聯前秘書長周永康今日出庭") == [("alex-chow", "周永康")]
+    assert found(matcher, "中共前政治局常委周永康") == [("zhou-yongkang", "周永康")]
+    assert found(matcher, "周永康說") == []

@@ -90,4 +90,4 @@ def test_cli_check_fails_on_errors():
 
 def test_cli_stats():
     result = run_kg("gazetteer", "stats", "--gazetteer", str(DATA / "gazetteer"))
-    assert '"person": 6' in result.stdout
+    assert '"person": 8' in result.stdout

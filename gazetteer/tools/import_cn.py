@@ -84,6 +84,19 @@ def split_name(full: str, level: str) -> tuple[str, str]:
     raise SystemExit(f"cannot split {full}")
 
 
+def common_word(name: str) -> bool:
+    """Would `kg gazetteer check` call this strong name a common word? (same rule)"""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    k = T2S.convert(name)
+    limit = 1000 if len(k) <= 2 else 20000
+    return jieba.dt.FREQ.get(k, 0) >= limit and jieba.posseg.dt.word_tag_tab.get(k, "") not in {
+        "nr", "ns", "nt", "nz", "nrt", "nrfg", "j"}
+
+
 def load_divisions() -> dict[str, tuple[str, str]]:
     with open(os.path.join(TOOLS, "cn_divisions.csv"), encoding="utf-8") as fh:
         lines = [ln for ln in fh if not ln.startswith("#")]
@@ -153,7 +166,9 @@ def main() -> int:
         prov = drafts[code[:2] + "0000"]
         short, weak = d["short"], d["weak"]
         if short and short in province_short and province_short[short] != d["id"]:
-            weak = True  # 吉林市 / 海南州: the short form belongs to the province
+            short = ""  # 吉林市 / 海南州: the short form is the province's (kg forbids sharing it)
+        if short and not weak and common_word(short):
+            weak = True  # jieba lists it as a common word (the rule of `kg gazetteer check`)
         if short and key(short) in taken and taken[key(short)] != d["id"]:
             print(f"  {d['full']}: short form {short} is {taken[key(short)]}: dropped", file=sys.stderr)
             short = ""

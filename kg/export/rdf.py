@@ -16,8 +16,9 @@ Examples
 >>> G = nx.MultiDiGraph()
 >>> G.add_node("taipei", kind="entity", type="place", name="台北", name_hans="台北",
 ...            name_en="Taipei", aliases="", qid="", within="", lat=25.0, lon=121.5)
->>> print(to_ntriples(G, base="https://example.org/kg/").splitlines()[0])
-<https://example.org/kg/entity/taipei> <http://schema.org/geo> <https://example.org/kg/entity/taipei#geo> .
+>>> lines = to_ntriples(G, base="https://example.org/kg/").splitlines()
+>>> "<https://example.org/kg/entity/taipei> <http://schema.org/geo> <https://example.org/kg/entity/taipei#geo> ." in lines
+True
 """
 
 from __future__ import annotations

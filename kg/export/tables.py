@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
@@ -131,9 +132,65 @@ def sorted_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return ordered
 
 
+_GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+
+
+def _graphml_keys(items: Iterable[dict], domain: str) -> dict[str, tuple[str, str]]:
+    found: dict[str, type] = {}
+    for data in items:
+        for name, value in data.items():
+            found.setdefault(name, type(value))
+    return {
+        name: (f"{domain[0]}{i}", _GRAPHML_TYPES.get(kind, "string"))
+        for i, (name, kind) in enumerate(sorted(found.items()))
+    }
+
+
+def _graphml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape(str(value))
+
+
+def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[str]:
+    """GraphML lines, nodes and edges sorted, written directly (networkx's writer builds
+    the whole XML tree in memory first and is ten times slower at archive size).
+
+    >>> G = nx.MultiDiGraph(); G.add_node("a", n=1); _ = G.add_edge("a", "b", key="k")
+    >>> nx.read_graphml(io.StringIO("".join(generate_graphml(G))), force_multigraph=True).nodes["a"]
+    {'n': 1}
+    """
+    node_keys = _graphml_keys((d for _, d in graph.nodes(data=True)), "node")
+    edge_keys = _graphml_keys((d for *_, d in graph.edges(keys=True, data=True)), "edge")
+    yield '<?xml version="1.0" encoding="utf-8"?>\n'
+    yield (
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+    )
+    for domain, keys in (("node", node_keys), ("edge", edge_keys)):
+        for name, (key_id, kind) in keys.items():
+            yield f'  <key id="{key_id}" for="{domain}" attr.name={quoteattr(name)} attr.type="{kind}" />\n'
+    yield '  <graph edgedefault="directed">\n'
+    for node, data in sorted(graph.nodes(data=True)):
+        values = "".join(
+            f'<data key="{node_keys[k][0]}">{_graphml_value(v)}</data>'
+            for k, v in sorted(data.items())
+        )
+        yield f"    <node id={quoteattr(node)}>{values}</node>\n"
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        values = "".join(
+            f'<data key="{edge_keys[k][0]}">{_graphml_value(x)}</data>'
+            for k, x in sorted(data.items())
+        )
+        yield f"    <edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(key)}>{values}</edge>\n"
+    yield "  </graph>\n</graphml>\n"
+
+
 def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     """GraphML for yEd, Gephi and networkx (:func:`networkx.read_graphml` reads it back)."""
-    return write_atomic(path, nx.generate_graphml(sorted_graph(graph), prettyprint=True))
+    return write_atomic(path, generate_graphml(graph))
 
 
 def write_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
