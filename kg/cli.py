@@ -208,6 +208,25 @@ def names(path) -> None:
     click.echo("".join(f"{name}\t{type_}\n" for name, type_ in rows), nl=False)
 
 
+@gazetteer.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--gazetteer", "-g", "path", default="gazetteer", show_default=True)
+@click.option("--top", default=200, show_default=True, help="How many suggestions.")
+@click.option("--sample", default=None, type=int, help="Mine only this many articles.")
+@click.option("--jobs", "-j", default=0, help="Worker processes (default: one per core).")
+def suggest(corpus, path, top, sample, jobs) -> None:
+    """Mine CORPUS for frequent names the gazetteer lacks, as YAML records to review."""
+    from kg.gazetteer import load
+    from kg.suggest import suggest as run_suggest
+    from kg.suggest import to_yaml
+
+    try:
+        suggestions = run_suggest(list(corpus), load(path), top=top, sample=sample, jobs=jobs)
+    except KgError as err:
+        _fail(err)
+    click.echo(to_yaml(suggestions), nl=False)
+
+
 def main() -> None:
     """Entry point of the `kg` console script."""
     cli(prog_name="kg")

@@ -1,0 +1,199 @@
+"""Time `kg build` against the peer pipeline and the floor, on one corpus, in one run.
+
+usage: python benchmarks/bench_build.py CORPUS.tar.gz|FOLDER [--gazetteer DIR] [--jobs N]
+                                        [--skip-peer] [--markdown docs/benchmarks.md]
+
+The three programs get the same files and the same gazetteer names (`kg gazetteer names`):
+
+- kg: ``kg build --no-cache`` with every default output (graph.html, graph.ttl, GraphML,
+  mentions, articles, CSV, report);
+- peer: ../shared/bench/peer_pipeline.py (python-frontmatter, BeautifulSoup, jieba with a user
+  dictionary, networkx, rdflib Turtle) — what a user would write by hand;
+- floor: ../shared/bench/floor.py (read, front matter, one Aho-Corasick scan) — what no
+  builder gets under.
+
+Also measured: kg on half the files (does memory grow sub-linearly?), a rebuild with no
+change, and a rebuild after adding 1% new files. Peak RSS is the largest sum of the resident
+memory of the process and all its workers, sampled every 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of `pid` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        total += rss.get(p, 0)
+        stack.extend(children.get(p, []))
+    return total
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> dict:
+    """Run a command; its wall time, peak tree RSS and exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        print(f"warning: {cmd[0:3]} exited {proc.returncode}: {stderr[-500:]}", file=sys.stderr)
+    return {"wall": wall, "peak_rss": peak, "returncode": proc.returncode, "stderr": stderr}
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.machine()}, {os.cpu_count()} cores ({model}), {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def unpack(source: Path, into: Path) -> Path:
+    if source.is_dir():
+        return source
+    with tarfile.open(source) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def link_tree(files: list[Path], root: Path, target: Path) -> None:
+    for file in files:
+        destination = target / file.relative_to(root)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if not destination.exists():
+            os.link(file, destination)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--gazetteer", default=str(ROOT / "gazetteer"))
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--skip-peer", action="store_true", help="The peer takes many minutes.")
+    parser.add_argument("--markdown", type=Path, help="Append the table to this file.")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    try:
+        corpus = unpack(args.corpus, work / "corpus")
+        files = sorted(p for p in corpus.rglob("*") if p.is_file())
+        size = sum(p.stat().st_size for p in files)
+        names = work / "names.tsv"
+        names.write_text(
+            subprocess.run([sys.executable, "-m", "kg", "gazetteer", "names", "-g", args.gazetteer],
+                           capture_output=True, text=True, check=True).stdout,
+            encoding="utf-8",
+        )  # fmt: skip
+        listing = work / "files.txt"
+        listing.write_text("".join(f"{p}\n" for p in files), encoding="utf-8")
+        kg = [sys.executable, "-m", "kg", "build", "-q", "-g", args.gazetteer]
+        if args.jobs:
+            kg += ["--jobs", str(args.jobs)]
+        results: dict[str, dict] = {}
+
+        half = work / "half"
+        link_tree(files[: len(files) // 2], corpus, half)
+        results["kg (half the files)"] = run([*kg, str(half), "--out", str(work / "out-half"), "--no-cache"])
+        results["kg"] = run([*kg, str(corpus), "--out", str(work / "out"), "--no-cache"])
+        stages = json.loads((work / "out" / "timings.json").read_text())
+        counts = json.loads((work / "out" / "report.json").read_text())["counts"]
+        results["kg rebuild, no change"] = run([*kg, str(corpus), "--out", str(work / "out")])
+        most = work / "most"
+        cut = len(files) - max(1, len(files) // 100)
+        link_tree(files[:cut], corpus, most)
+        run([*kg, str(most), "--out", str(work / "out-most")])
+        link_tree(files[cut:], corpus, most)
+        results["kg rebuild, +1% files"] = run([*kg, str(most), "--out", str(work / "out-most")])
+        floor = SHARED / "bench" / "floor.py"
+        peer = SHARED / "bench" / "peer_pipeline.py"
+        results["floor"] = run([sys.executable, str(floor), str(names), f"@{listing}"])
+        if not args.skip_peer:
+            results["peer"] = run([sys.executable, str(peer), str(names), str(work / "peer"), f"@{listing}"])
+
+        full = results["kg"]["wall"]
+        lines = [
+            f"### {args.corpus.name}: {len(files):,} files, {size / 2**20:.0f} MiB, "
+            f"{counts['articles']:,} articles, {counts['mentions']:,} mentions",
+            "",
+            f"Machine: {machine()}; gazetteer: {sum(1 for _ in names.open(encoding='utf-8')):,} names; "
+            f"run {time.strftime('%Y-%m-%d')}.",
+            "",
+            "| run | wall s | articles/s | MB/s | peak RSS MiB |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, r in results.items():
+            n = len(files) // 2 if "half" in name else len(files)
+            mb = size / 2 if "half" in name else size
+            lines.append(
+                f"| {name} | {r['wall']:.1f} | {n / r['wall']:,.0f} | {mb / 2**20 / r['wall']:.1f} | "
+                f"{r['peak_rss'] / 2**20:,.0f} |"
+            )
+        lines += ["", "| ratio | value | target |", "|---|---:|---:|"]
+        if "peer" in results:
+            lines.append(f"| peer / kg (speed-up) | {results['peer']['wall'] / full:.1f}x | >= 20x |")
+        lines.append(f"| kg / floor | {full / results['floor']['wall']:.2f}x | <= 3x |")
+        lines.append(f"| no-change rebuild / full | {results['kg rebuild, no change']['wall'] / full:.0%} | <= 10% |")
+        lines.append(f"| +1% rebuild / full | {results['kg rebuild, +1% files']['wall'] / full:.0%} | <= 15% |")
+        lines.append(
+            f"| peak RSS, half -> all files | {results['kg (half the files)']['peak_rss'] / 2**20:,.0f} -> "
+            f"{results['kg']['peak_rss'] / 2**20:,.0f} MiB | <= 1536 MiB |"
+        )
+        lines += ["", "kg stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()), ""]
+        table = "\n".join(lines)
+        print(table)
+        if args.markdown:
+            with args.markdown.open("a", encoding="utf-8") as out:
+                out.write("\n" + table)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
