@@ -85,6 +85,8 @@ _CLOSE = {"caption": "\ue001", "related": "\ue003"}
 _MARKERS = re.compile("[\ue000-\ue003]")
 _MARKER_SPLIT = re.compile("([\ue000-\ue003])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_WORD = re.compile(r"\w")
+_CLOUDFLARE_EMAIL = re.compile(r"\[?\s*email\s*(?:&#160;|\xa0| )?protected\s*\]?")
 
 # --- patterns: site chrome -------------------------------------------------------------------
 
@@ -107,8 +109,20 @@ _CHROME_PARAGRAPH = re.compile(
     r"|(?:Facebook|Instagram|Twitter|YouTube|Telegram|WhatsApp|Signal|MeWe|Weibo|微博|微信|面書|"
     r"Line|LINE)"
     r"|(?:追蹤我們|關注我們|关注我们|追踪我们|Follow us|訂閱我們|订阅我们).{0,60}"
+    r"|(?:欢迎|歡迎)(?:订阅|訂閱|收听|收聽|关注|關注).{0,80}"
+    r"|(?:電話|电话|Tel|電郵|电邮|E-?mail|傳真|传真|Fax|網址|网址|Website)\s*[:：].{0,60}"
+    r"|[A-Za-z][\w .-]{0,20}[:：]"
     r"|Tags?|標籤|标签|Image caption|图片说明|圖片說明)",
     re.I,
+)
+# Credit lines and author blurbs, dropped at the end of an article.
+_CREDIT_LINE = re.compile(
+    r"[^\s，。,:：]{1,12}(?:\s*[/、]\s*[^\s，。,:：]{1,12})*\s*[（(][^）)]{0,24}"
+    r"(?:報道|报道|報導|报导|摘編|摘编|摘譯|摘译|編譯|编译|社|網|网|台)[^）)]{0,12}[）)]"
+    r"|(?:作者|筆者|笔者)(?:為|为|是|係).{0,80}"
+    r"|[^\s，。,]{2,12}(?:是|為|为|係)[^。]{0,30}(?:資深|资深|獨立|独立|自由|時事|时事|政治|專欄|专栏)"
+    r"[^。]{0,30}(?:媒體人|媒体人|評論員|评论员|評論人|评论人|作家|學者|学者|記者|记者|研究員|研究员|"
+    r"撰稿人)[^。]{0,60}。?"
 )
 # Labels that introduce a block of related links.
 _RELATED_LABEL = re.compile(
@@ -124,7 +138,7 @@ _CREDIT_CAPTION = re.compile(
 )
 # Markdown: a rule followed by one of these starts the trailing site chrome.
 _MD_CHROME_AFTER_RULE = re.compile(
-    r"\A\s*(?:\*\*)?(?:" + _CHROME_TAIL.pattern + r"|!\[[^\]\n]*\]\([^)\n]*/avatars?/"
+    r"\s*(?:\*\*)?(?:" + _CHROME_TAIL.pattern + r"|!\[[^\]\n]*\]\([^)\n]*/avatars?/"
     r"|!\[(?:博客|主筆|主笔|Blogger|作者|專欄|专栏)\s*\||\*\*(?:博客|主筆|主笔|Blogger)\s*\|)",
 )
 _MD_RULE = re.compile(r"^[ \t]*(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$", re.M)
@@ -536,10 +550,7 @@ def _html_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link], str, li
     for node in reversed(doomed):  # innermost first, so that no node is freed twice
         node.decompose()
     related = list(root.css(".moreArticle"))
-    for listing in root.css("ul, ol"):
-        items = listing.css("li")
-        if items and all(_is_link_item(item) for item in items):
-            related.append(listing)
+    related.extend(node for node in root.css("p, li") if _is_link_item(node))
     for anchor in root.css("a[href]"):
         links.append(Link(url=anchor.attributes.get("href") or "", title=_clean(anchor.text())))
     for node in root.css(".moreArticle a"):
@@ -558,7 +569,7 @@ def _html_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link], str, li
 
 
 def _is_link_item(item) -> bool:
-    """A list item that is a single link (a related-articles list)."""
+    """A paragraph or list item that is a single link (a related article)."""
     anchors = item.css("a[href]")
     return len(anchors) == 1 and _same_text(anchors[0].text(), item.text())
 
@@ -599,6 +610,9 @@ def _drop_chrome(blocks: list[tuple[Part, str]], title: str) -> list[tuple[Part,
     """Drop site chrome paragraphs, a leading dateline and a heading repeating the title."""
     kept: list[tuple[Part, str]] = []
     for part, text in blocks:
+        text = _CLOUDFLARE_EMAIL.sub("", text).strip()
+        if not _WORD.search(text):
+            continue
         if _CHROME_TAIL.match(text):
             break
         if _CHROME_PARAGRAPH.fullmatch(text) or _RELATED_LABEL.fullmatch(text):
@@ -607,7 +621,11 @@ def _drop_chrome(blocks: list[tuple[Part, str]], title: str) -> list[tuple[Part,
             continue
         if not kept and (_DATELINE.fullmatch(text) or _same_text(text, title)):
             continue
+        if part == "related":
+            text = _RELATED_LABEL.sub("", text, count=1).strip() or text
         kept.append((part, text))
+    while kept and kept[-1][0] == "body" and _CREDIT_LINE.fullmatch(kept[-1][1]):
+        kept.pop()
     return kept
 
 

@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -173,8 +174,7 @@ class Matcher:
         }
         self._tokenizer = None
         self._segment_cache: dict[str, frozenset[int]] = {}
-        self._risky_before: list[frozenset[str]] = []
-        self._risky_after: list[frozenset[str]] = []
+        self._words: dict[str, int] = {}
 
     def _add(self, key: str, kind: int, entity_ids: tuple[str, ...]) -> None:
         self._keys.append(key)
@@ -196,22 +196,39 @@ class Matcher:
             tokenizer = jieba.Tokenizer()
             tokenizer.initialize()
             for key in self._keys:
-                if not is_ascii_word(key):
-                    wanted = tokenizer.suggest_freq(key, tune=False) * _NAME_MARGIN
-                    tokenizer.add_word(key, freq=max(wanted, tokenizer.FREQ.get(key, 0)))
-            self._risky_before, self._risky_after = _edge_risks(tokenizer.FREQ, self._keys)
+                if len(key) > 1 and not is_ascii_word(key):
+                    tokenizer.add_word(key, freq=self._winning_freq(tokenizer, key))
+            self._words = tokenizer.FREQ
             self._tokenizer = tokenizer
         return self
 
-    def _crossed(self, text: str, index: int, start: int, end: int) -> bool:
+    @staticmethod
+    def _winning_freq(tokenizer, key: str) -> int:
+        """A frequency that makes jieba keep `key` whole rather than split it, with margin
+        (what ``suggest_freq(key, tune=False)`` computes, without its overhead)."""
+        route: dict[int, tuple[float, int]] = {}
+        tokenizer.calc(key, tokenizer.get_DAG(key), route)
+        split = math.exp(route[0][0]) * tokenizer.total
+        return max(int(split * _NAME_MARGIN) + 1, tokenizer.FREQ.get(key, 0))
+
+    def _crossed(self, text: str, start: int, end: int) -> bool:
         """Could a dictionary word run across the name's start or end here?
 
-        Two set lookups: the characters that begin a word ending inside the name (before
-        it), and those that end a word starting inside it (after it), precomputed per name.
+        A handful of dictionary lookups: jieba's dictionary lists every word and every
+        prefix of a word, so a word continues past the end exactly when some tail of the
+        name plus the next character is listed.
         """
-        return (start > 0 and text[start - 1] in self._risky_before[index]) or (
-            end < len(text) and text[end] in self._risky_after[index]
-        )
+        words = self._words
+        n = len(text)
+        for i in range(max(0, start - 2), start):  # words of up to four characters
+            for j in range(start + 1, min(n, i + 4) + 1):
+                if words.get(text[i:j]):
+                    return True
+        if end < n:
+            for i in range(max(start, end - 3), end):
+                if text[i : end + 1] in words:
+                    return True
+        return False
 
     def _cut_at_edges(self, text: str, start: int, end: int) -> bool:
         """Segment the clause around a span; True when jieba cuts at both of its edges."""
@@ -263,7 +280,7 @@ class Matcher:
             if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
                 return False
             return not self._acronym[index] or _halfwidth(text[start:end]) == self._acronym[index]
-        return not self._crossed(norm, index, start, end) or self._cut_at_edges(norm, start, end)
+        return not self._crossed(norm, start, end) or self._cut_at_edges(norm, start, end)
 
     def find(self, text: str, article_id: str = "", sections: Sequence = ()) -> list[Mention]:
         """All mentions in `text`, in order, never overlapping, `text[start:end] == surface`."""
@@ -289,50 +306,6 @@ class Matcher:
                 )
             )
         return sorted(mentions, key=lambda m: (m.start, m.end))
-
-
-def _edge_risks(
-    dictionary: dict[str, int], keys: Sequence[str]
-) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
-    """For each name, the characters that may begin a dictionary word running across its
-    start, and those that may continue one across its end.
-
-    jieba's dictionary maps every word, and every prefix of a word (with frequency 0), so a
-    word can continue past the name's end exactly when ``tail + next_char`` is in it.
-
-    >>> before, after = _edge_risks({"黄金": 5, "黄": 0, "成为": 9, "成": 0}, ["金成"])
-    >>> sorted(before[0]), sorted(after[0])
-    (['黄'], ['为'])
-    """
-    heads = {key[:size] for key in keys if not key.isascii() for size in range(1, len(key) + 1)}
-    tails = {key[cut:] for key in keys if not key.isascii() for cut in range(len(key))}
-    ends_with: dict[str, set[str]] = {}  # a head of a name -> characters just before it in a word
-    continues: dict[str, set[str]] = {}  # a tail of a name -> characters just after it in a word
-    for word, freq in dictionary.items():
-        if len(word) < 2:
-            continue
-        if freq:
-            for cut in range(1, len(word)):
-                if word[cut:] in heads:
-                    ends_with.setdefault(word[cut:], set()).add(word[cut - 1])
-        if word[:-1] in tails:
-            continues.setdefault(word[:-1], set()).add(word[-1])
-    before, after = [], []
-    empty: frozenset[str] = frozenset()
-    for key in keys:
-        if key.isascii():
-            before.append(empty)
-            after.append(empty)
-            continue
-        chars: set[str] = set()
-        for size in range(1, len(key) + 1):
-            chars |= ends_with.get(key[:size], set())
-        before.append(frozenset(chars))
-        chars = set()
-        for cut in range(len(key)):
-            chars |= continues.get(key[cut:], set())
-        after.append(frozenset(chars))
-    return before, after
 
 
 def _halfwidth(text: str) -> str:
