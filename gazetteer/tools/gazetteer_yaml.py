@@ -86,6 +86,30 @@ def write_if_changed(path: str, text: str) -> bool:
     return True
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys (YAML would keep the last silently)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    keys = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in keys:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        keys.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_overrides_file(path: str):
+    """Load a curated overrides YAML file, failing on duplicate keys."""
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_UniqueKeyLoader) or {}
+
+
 def curated_records() -> list[dict]:
     """Records of the hand-written places files (everything but *.generated.yaml)."""
     out = []

@@ -30,7 +30,7 @@ import opencc
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gazetteer_yaml import PLACES_DIR, curated_records, dump_records, write_if_changed  # noqa: E402
+from gazetteer_yaml import PLACES_DIR, curated_records, dump_records, load_overrides_file, write_if_changed  # noqa: E402
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(PLACES_DIR, "cn.generated.yaml")
@@ -104,8 +104,7 @@ def load_divisions() -> dict[str, tuple[str, str]]:
 
 
 def load_overrides() -> dict[str, dict]:
-    with open(os.path.join(TOOLS, "cn_overrides.yaml"), encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = load_overrides_file(os.path.join(TOOLS, "cn_overrides.yaml"))
     for code, ov in data.items():
         bad = set(ov) - OVERRIDE_KEYS
         if bad or not (isinstance(code, str) and len(code) == 6):

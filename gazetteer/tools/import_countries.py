@@ -28,7 +28,7 @@ import pycountry
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gazetteer_yaml import PLACES_DIR, curated_ids, dump_records, write_if_changed  # noqa: E402
+from gazetteer_yaml import PLACES_DIR, curated_ids, dump_records, load_overrides_file, write_if_changed  # noqa: E402
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(PLACES_DIR, "countries.generated.yaml")
@@ -63,8 +63,7 @@ def load_centroids() -> dict[str, tuple[float, float, str]]:
 
 
 def load_overrides() -> dict[str, dict]:
-    with open(os.path.join(TOOLS, "country_overrides.yaml"), encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = load_overrides_file(os.path.join(TOOLS, "country_overrides.yaml"))
     for code, ov in data.items():
         if not (isinstance(code, str) and len(code) == 2):
             raise SystemExit(f"bad override key {code!r} (quote codes such as NO)")
