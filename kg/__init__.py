@@ -14,11 +14,30 @@ Examples
 __version__ = "0.1.0"
 
 from kg.errors import ArticleError, GazetteerError, KgError, QueryError
-from kg.gazetteer import Entity, Gazetteer
-from kg.gazetteer import load as load_gazetteer
-from kg.pipeline import BuildOptions, BuildResult, build, load
-from kg.query import query
 from kg.records import Article, ArticleRecord, Link, Mention, Section, Skipped
+
+_LAZY = {
+    "Entity": "kg.gazetteer",
+    "Gazetteer": "kg.gazetteer",
+    "load_gazetteer": ("kg.gazetteer", "load"),
+    "BuildOptions": "kg.pipeline",
+    "BuildResult": "kg.pipeline",
+    "build": "kg.pipeline",
+    "load": "kg.pipeline",
+    "query": "kg.query",
+}
+
+
+def __getattr__(name: str):
+    """Import the heavy parts (networkx, jieba, pyoxigraph) only when they are used."""
+    import importlib
+
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'kg' has no attribute {name!r}")
+    module, attribute = target if isinstance(target, tuple) else (target, name)
+    return getattr(importlib.import_module(module), attribute)
+
 
 __all__ = [
     "Article",

@@ -734,8 +734,8 @@ def normalise_date(value: object) -> str:
                 return dt.date.fromisoformat(text).isoformat()
             moment = dt.datetime.fromisoformat(text)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=dt.timezone.utc)
-        return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
     except (ValueError, OverflowError):
         return ""
 

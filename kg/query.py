@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,20 +84,47 @@ def _plain(term) -> str:
     return str(term)
 
 
-def open_store(data: str | Path) -> ox.Store:
-    """An in-memory store loaded with an RDF file (format from its suffix)."""
+def open_store(data: str | Path, persist: bool = True) -> ox.Store:
+    """A store holding an RDF file (format from its suffix).
+
+    With `persist`, the loaded store is kept on disk beside the file (in
+    ``.kg-cache/store-<size>-<mtime>``), so that later queries of the same file open it at
+    once instead of parsing it again; a rebuilt file gets a new store.
+    """
     path = Path(data)
     if not path.exists():
         raise QueryError(f"no RDF data at {str(path)!r}; run 'kg build' first or pass --data FILE")
     format = _FORMATS.get(path.suffix.lower())
     if format is None:
         raise QueryError(f"unknown RDF format {path.suffix!r}; use one of {', '.join(_FORMATS)}")
-    store = ox.Store()
+    stat = path.stat()
+    folder = path.parent / ".kg-cache" / f"store-{path.name}-{stat.st_size}-{stat.st_mtime_ns}"
+    if persist and (folder / "complete").exists():
+        try:
+            return ox.Store.read_only(str(folder))
+        except OSError:
+            pass
     try:
+        if persist and _writable(path.parent):
+            for old in folder.parent.glob(f"store-{path.name}-*"):
+                shutil.rmtree(old, ignore_errors=True)
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            store = ox.Store(str(folder))
+            store.bulk_load(path=str(path), format=format)
+            store.flush()
+            (folder / "complete").touch()
+            return store
+        store = ox.Store()
         store.bulk_load(path=str(path), format=format)
-    except (SyntaxError, ValueError, OSError) as err:
+    except (SyntaxError, ValueError) as err:
+        raise QueryError(f"cannot load {path}: {err}") from err
+    except OSError as err:
         raise QueryError(f"cannot load {path}: {err}") from err
     return store
+
+
+def _writable(folder: Path) -> bool:
+    return os.access(folder, os.W_OK)
 
 
 def query(
