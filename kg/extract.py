@@ -51,6 +51,7 @@ STRONG, WEAK, COMPOUND = 0, 1, 2
 
 _WINDOW = 8  # characters of context segmented on each side of a risky name
 _CLAUSE_END = re.compile(r"[\s，。、；：！？「」『』（）《》〈〉“”‘’,.;:!?()\[\]<>\"'|/\\-]")
+_URL_CONTINUATIONS = frozenset(f"{p}{c}" for p in "./@" for c in "abcdefghijklmnopqrstuvwxyz0123456789")
 _NAME_MARGIN = 10  # how much likelier than its own split a gazetteer name is made for jieba
 
 
@@ -279,6 +280,8 @@ class Matcher:
             after = norm[end] if end < len(norm) else " "
             if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
                 return False
+            if before in "/.@" or norm[end : end + 2] in _URL_CONTINUATIONS:
+                return False  # part of a web address: facebook.com/joebiden
             return not self._acronym[index] or _halfwidth(text[start:end]) == self._acronym[index]
         return not self._crossed(norm, start, end) or self._cut_at_edges(norm, start, end)
 

@@ -120,7 +120,9 @@ def test_type_filter_hides_nodes(browser, seeds_build):
     visible = "return window.kgNetwork.body.data.nodes.length"
     before = browser.execute_script(visible)
     browser.find_element("css selector", ".type-filter[value='person']").click()
-    assert browser.execute_script(visible) == before - 10 - 2  # 12 people in the seeds
+    people = sum(1 for _, d in seeds_build.graph.nodes(data=True) if d.get("type") == "person")
+    assert people >= 10
+    assert browser.execute_script(visible) == before - people
     assert browser.execute_script("return window.kgSearch('蔡英文')") == []
 
 

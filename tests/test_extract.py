@@ -65,6 +65,12 @@ def test_english_name_on_word_boundaries_only(matcher):
     assert found(matcher, "sung kim met") == [("sung-kim", "sung kim")]
 
 
+def test_english_name_inside_a_web_address_is_not_a_mention(matcher):
+    assert found(matcher, "右圖取自who.int/news") == []
+    assert found(matcher, "見 www.WHO.int 或 @WHO") == []
+    assert found(matcher, "WHO.") == [("who", "WHO")]
+
+
 def test_acronym_matches_in_capitals_only(matcher):
     assert found(matcher, "who said so") == []
     assert found(matcher, "WHO said so") == [("who", "WHO")]

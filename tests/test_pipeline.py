@@ -85,7 +85,7 @@ def test_duplicate_articles_are_reported(tmp_path):
 def test_strict_raises_with_the_first_reason(tmp_path):
     corpus = tmp_path / "in"
     shutil.copytree(SEEDS, corpus)
-    (corpus / "x.md").write_bytes(b"\xff\xfe\x00binary")
+    (corpus / "x.md").write_bytes(b"\x7fELF\x02\x01\x00\x00binary")
     with pytest.raises(
         kg.KgError, match=r"1 of 4 files skipped \(--strict\); first: .*x.md: binary file"
     ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +13,9 @@ from .conftest import ROOT
 
 
 def test_ruff_check_passes():
-    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
-    if not shutil.which(ruff):
+    beside_python = Path(sys.executable).parent / "ruff"
+    ruff = str(beside_python) if beside_python.exists() else shutil.which("ruff")
+    if not ruff:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
     result = subprocess.run(
         [ruff, "check", "kg", "tests"], cwd=ROOT, capture_output=True, text=True
