@@ -86,6 +86,7 @@ _MARKERS = re.compile("[\ue000-\ue003]")
 _MARKER_SPLIT = re.compile("([\ue000-\ue003])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"\w")
+_SHORT = 300  # chrome paragraphs are short; longer ones are not tested against the patterns
 _CLOUDFLARE_EMAIL = re.compile(r"\[?\s*email\s*(?:&#160;|\xa0| )?protected\s*\]?")
 
 # --- patterns: site chrome -------------------------------------------------------------------
@@ -117,7 +118,7 @@ _CHROME_PARAGRAPH = re.compile(
 )
 # Credit lines and author blurbs, dropped at the end of an article.
 _CREDIT_LINE = re.compile(
-    r"[^\s，。,:：]{1,12}(?:\s*[/、]\s*[^\s，。,:：]{1,12})*\s*[（(][^）)]{0,24}"
+    r"[^\s，。,:：/、（(]{1,12}(?:\s*[/、]\s*[^\s，。,:：/、（(]{1,12}){0,5}\s*[（(][^）)]{0,24}"
     r"(?:報道|报道|報導|报导|摘編|摘编|摘譯|摘译|編譯|编译|社|網|网|台)[^）)]{0,12}[）)]"
     r"|(?:作者|筆者|笔者)(?:為|为|是|係).{0,80}"
     r"|[^\s，。,]{2,12}(?:是|為|为|係)[^。]{0,30}(?:資深|资深|獨立|独立|自由|時事|时事|政治|專欄|专栏)"
@@ -615,16 +616,17 @@ def _drop_chrome(blocks: list[tuple[Part, str]], title: str) -> list[tuple[Part,
             continue
         if _CHROME_TAIL.match(text):
             break
-        if _CHROME_PARAGRAPH.fullmatch(text) or _RELATED_LABEL.fullmatch(text):
-            continue
-        if part == "caption" and _CREDIT_CAPTION.fullmatch(text):
-            continue
-        if not kept and (_DATELINE.fullmatch(text) or _same_text(text, title)):
-            continue
+        if len(text) <= _SHORT:
+            if _CHROME_PARAGRAPH.fullmatch(text) or _RELATED_LABEL.fullmatch(text):
+                continue
+            if part == "caption" and _CREDIT_CAPTION.fullmatch(text):
+                continue
+            if not kept and (_DATELINE.fullmatch(text) or _same_text(text, title)):
+                continue
         if part == "related":
             text = _RELATED_LABEL.sub("", text, count=1).strip() or text
         kept.append((part, text))
-    while kept and kept[-1][0] == "body" and _CREDIT_LINE.fullmatch(kept[-1][1]):
+    while kept and kept[-1][0] == "body" and len(kept[-1][1]) <= _SHORT and _CREDIT_LINE.fullmatch(kept[-1][1]):
         kept.pop()
     return kept
 

@@ -1,8 +1,8 @@
 """A content-keyed cache of map results, so that a rebuild reads only what changed.
 
 The key of a file is a hash of its bytes, its path and input root, the gazetteer's
-fingerprint and kg's version: editing a file, the gazetteer or upgrading kg invalidates
-exactly the records that depend on them. Records live in one pickle per cache folder,
+fingerprint and kg's code (version and source hash): editing a file, the gazetteer or
+changing kg invalidates exactly the records that depend on them. Records live in one pickle per cache folder,
 rewritten after each build with only the keys still in use.
 
 Examples

@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -52,6 +53,13 @@ STRONG, WEAK, COMPOUND = 0, 1, 2
 _WINDOW = 8  # characters of context segmented on each side of a risky name
 _CLAUSE_END = re.compile(r"[\s，。、；：！？「」『』（）《》〈〉“”‘’,.;:!?()\[\]<>\"'|/\\-]")
 _URL_CONTINUATIONS = frozenset(f"{p}{c}" for p in "./@" for c in "abcdefghijklmnopqrstuvwxyz0123456789")
+_BOOK_TITLE = re.compile(r"《[^《》\n]{1,60}》")
+_HAN = "[\u4e00-\u9fff]"
+_PLACE_PREFIXES_NAME = re.compile(
+    rf"(?:{_HAN}{{0,10}}?(?:有限公司|有限责任公司|股份公司|集团公司)"
+    rf"|{_HAN}{{0,4}}?(?:人民法院|法院|检察院|体育馆|体育中心|运动场|博物馆|纪念馆|图书馆)"
+    rf"|(?:省委|市委|区委|县委|党委|政府|话))"
+)
 _NAME_MARGIN = 10  # how much likelier than its own split a gazetteer name is made for jieba
 
 
@@ -173,6 +181,7 @@ class Matcher:
         self._context = {
             e.id: tuple(normalise(w) for w in (*e.context, *e.names)) for e in gazetteer
         }
+        self._types = {e.id: e.type for e in gazetteer}
         self._tokenizer = None
         self._segment_cache: dict[str, frozenset[int]] = {}
         self._words: dict[str, int] = {}
@@ -271,6 +280,26 @@ class Matcher:
             for index, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True)
         ]
 
+    def _inside_longer_name(self, cand: Candidate, norm: str, brackets: list[tuple[int, int]]) -> bool:
+        """Is this name only part of a longer name the gazetteer does not know?
+
+        Guards kept general, after the annotation guidelines' "longest name only": a name
+        inside a book title 《巴黎協定》; a place that begins a company, court, venue or
+        party committee (合肥某某科技有限公司, 天津第一中級人民法院, 屯門康樂體育中心,
+        重慶市委); a person in "the X administration" (奧巴馬政府); a place in a dialect
+        (廣東話).
+        """
+        if _inside_book_title(cand.start, cand.end, brackets):
+            return True
+        if cand.kind == COMPOUND:
+            return False
+        types = {self._types[e] for e in cand.entity_ids}
+        if types == {"place"}:
+            return bool(_PLACE_PREFIXES_NAME.match(norm, cand.end))
+        if types == {"person"}:
+            return norm.startswith(("政府", "内阁", "当局"), cand.end)
+        return False
+
     def has_sound_boundaries(self, cand: Candidate, text: str, norm: str) -> bool:
         """English names between non-alphanumerics, acronyms in capitals, Chinese names
         where jieba would cut (asked only when a dictionary word may cross an edge)."""
@@ -292,12 +321,16 @@ class Matcher:
         chosen = resolve_overlaps(
             self.candidates(text, norm), lambda c: self.has_sound_boundaries(c, text, norm)
         )
+        brackets = [m.span() for m in _BOOK_TITLE.finditer(norm)]
+        chosen = [c for c in chosen if not self._inside_longer_name(c, norm, brackets)]
         mentions = []
         for cand, entity_id in resolve_entities(chosen, self._context, norm):
             start, end = cand.start, cand.end
             if cand.kind == COMPOUND:
                 start = cand.start + cand.entity_ids.index(entity_id)
                 end = start + 1
+            if norm[start] in "《「" and norm[end - 1] in "》」":
+                start, end = start + 1, end - 1  # report 蘋果 for 《蘋果》
             mentions.append(
                 Mention(
                     article_id=article_id,
@@ -309,6 +342,15 @@ class Matcher:
                 )
             )
         return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _inside_book_title(start: int, end: int, brackets: list[tuple[int, int]]) -> bool:
+    """Is the span strictly inside 《…》 (a title of a work or law), not the whole of it?"""
+    i = bisect.bisect_right(brackets, (start, math.inf)) - 1
+    if i < 0:
+        return False
+    open_, close = brackets[i]
+    return open_ < start and end <= close - 1 and (start, end) != (open_ + 1, close - 1)
 
 
 def _halfwidth(text: str) -> str:

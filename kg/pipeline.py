@@ -19,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import multiprocessing
 import os
@@ -83,6 +85,15 @@ class BuildResult:
     report: dict
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """kg's version and a hash of its source: cached records are only reused by the same code."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 # --- the map step -----------------------------------------------------------------------
@@ -201,7 +212,7 @@ def build(
 
     out_dir = Path(opts.out) if opts.out is not None else None
     cache = Cache(
-        out_dir / ".kg-cache" if out_dir and opts.cache else None, gaz.fingerprint(), __version__
+        out_dir / ".kg-cache" if out_dir and opts.cache else None, gaz.fingerprint(), code_fingerprint()
     )
     workers = opts.jobs or os.cpu_count() or 1
 

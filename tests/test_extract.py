@@ -204,3 +204,21 @@ def test_canonical_name_shared_by_two_people_is_decided_by_context(matcher):
     assert found(matcher, "學聯前秘書長周永康今日出庭") == [("alex-chow", "周永康")]
     assert found(matcher, "中共前政治局常委周永康") == [("zhou-yongkang", "周永康")]
     assert found(matcher, "周永康說") == []
+
+
+def test_names_inside_titles_of_works_are_not_mentions(matcher):
+    assert found(matcher, "《台灣關係法》通過") == []
+    assert found(matcher, "他讀《台灣》雜誌，也去台灣") == [("taiwan", "台灣"), ("taiwan", "台灣")]
+
+
+def test_place_that_begins_an_unknown_longer_name_is_not_a_mention(matcher):
+    assert found(matcher, "香港宏達科技有限公司宣布") == []
+    assert found(matcher, "被香港第一中級人民法院判刑") == []
+    assert found(matcher, "他用香港話說") == []
+    assert found(matcher, "中國政府回應") == []
+    assert found(matcher, "香港有限度開放") == [("hong-kong", "香港")]
+
+
+def test_person_in_the_name_of_an_administration_is_not_a_mention(matcher):
+    assert found(matcher, "特朗普政府宣布") == []
+    assert found(matcher, "特朗普宣布") == [("donald-trump", "特朗普")]
