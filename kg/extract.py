@@ -57,8 +57,9 @@ _BOOK_TITLE = re.compile(r"《[^《》\n]{1,60}》")
 _HAN = "[\u4e00-\u9fff]"
 _PLACE_PREFIXES_NAME = re.compile(
     rf"(?:{_HAN}{{0,10}}?(?:有限公司|有限责任公司|股份公司|集团公司)"
-    rf"|{_HAN}{{0,4}}?(?:人民法院|法院|检察院|体育馆|体育中心|运动场|博物馆|纪念馆|图书馆)"
-    rf"|(?:省委|市委|区委|县委|党委|政府|话))"
+    rf"|{_HAN}{{0,4}}?(?:人民法院|法院|检察院|体育馆|体育中心|运动场|博物馆|纪念馆|图书馆|馆"
+    rf"|省委|市委|区委|县委|党委|协议|协定|公约|条约)"
+    rf"|(?:政府|话))"
 )
 _NAME_MARGIN = 10  # how much likelier than its own split a gazetteer name is made for jieba
 

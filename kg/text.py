@@ -19,6 +19,7 @@ import unicodedata
 
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _INTERPUNCTS = "·・‧•･∙⋅"
+_VARIANTS = {"巿": "市"}  # look-alikes that OpenCC leaves alone (巿 is a common typo of 市)
 
 
 @functools.cache
@@ -41,6 +42,8 @@ def _translation_table() -> dict[int, str]:
     table[0x3000] = " "
     for dot in _INTERPUNCTS:
         table[ord(dot)] = "·"
+    for variant, standard in _VARIANTS.items():
+        table[ord(variant)] = standard
     for code in range(ord("A"), ord("Z") + 1):
         table[code] = chr(code + 32)
     for code in range(0xFF21, 0xFF3B):  # full-width capitals straight to lower case

@@ -222,3 +222,8 @@ def test_place_that_begins_an_unknown_longer_name_is_not_a_mention(matcher):
 def test_person_in_the_name_of_an_administration_is_not_a_mention(matcher):
     assert found(matcher, "特朗普政府宣布") == []
     assert found(matcher, "特朗普宣布") == [("donald-trump", "特朗普")]
+
+
+def test_place_in_an_agreement_or_a_venue_is_not_a_mention(matcher):
+    assert found(matcher, "按照香港气候协议目标") == []
+    assert found(matcher, "香港單車館開放") == []
