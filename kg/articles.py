@@ -76,7 +76,9 @@ _DATELINE = re.compile(
 # --- patterns: text -------------------------------------------------------------------------
 
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_BROKEN_LINE = re.compile(rf"(?<=[{_CJK}·])[ \t]*\n[ \t]*(?=[{_CJK}·])")
+# A newline between two CJK characters is a line wrap, not a space (after _INDENT is gone).
+_BROKEN_LINE = re.compile(rf"\n(?<=[{_CJK}·]\n)(?=[{_CJK}·])")
+_INDENT = re.compile(r"\n[ \t]+")
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Private-use characters that mark caption and related-link paragraphs through extraction.
@@ -86,7 +88,7 @@ _MARKERS = re.compile("[\ue000-\ue003]")
 _MARKER_SPLIT = re.compile("([\ue000-\ue003])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"\w")
-_SHORT = 300  # chrome paragraphs are short; longer ones are not tested against the patterns
+_SHORT = 200  # chrome paragraphs are short; longer ones are not tested against the patterns
 _CLOUDFLARE_EMAIL = re.compile(r"\[?\s*email\s*(?:&#160;|\xa0| )?protected\s*\]?")
 
 # --- patterns: site chrome -------------------------------------------------------------------
@@ -96,31 +98,34 @@ _CHROME_TAIL = re.compile(
     r"(?:請加入成為眾新聞|我們的眾籌活動已結束|眾新聞(?:眾籌)?呼籲[:：]|《眾新聞》(?:在|正在)眾籌|"
     r"各位讀者，讀到這裡|如果你認為我們的內容可讀|获取更多RSS|獲取更多RSS)",
 )
-# Whole paragraphs that are chrome wherever they stand (matched against the whole paragraph).
+# Short paragraphs that are chrome wherever they stand: the whole paragraph matches...
 _CHROME_PARAGRAPH = re.compile(
     r"(?:https?://\S+|www\.\S+"
-    r"|(?:©|©️|\(c\)|copyright\b|版權所有|版权所有).{0,200}"
-    r"|.{0,40}(?:版權聲明|版权声明|版權所有|版权所有).{0,200}"
-    r"|.{0,40}(?:本文|文中|本網|本网|本台|本站|內容|内容|文章).{0,30}(?:不代表|僅代表|仅代表|只代表).{0,20}"
-    r"(?:立場|立场|觀點|观点|意見|意见).{0,40}"
-    r"|(?:你的|您的)?(?:器材|設備|设备|瀏覽器|浏览器|裝置|装置).{0,4}不支持.{0,16}"
-    r"|.{0,20}(?:请点击|請點擊|請按此|请按此|點擊這裡|点击这里|click here).{0,20}"
+    r"|(?:©|\(c\)|copyright\b|版權所有|版权所有).*"
     r"|請?支持《?眾新聞》?[，,]?.{0,16}訂戶[。.]?"
+    r"|(?:作者|筆者|笔者)(?:為|为|是|係).{0,80}"
     r"|請在這輸入\s*Caption.*"
-    r"|(?:Facebook|Instagram|Twitter|YouTube|Telegram|WhatsApp|Signal|MeWe|Weibo|微博|微信|面書|"
-    r"Line|LINE)"
-    r"|(?:追蹤我們|關注我們|关注我们|追踪我们|Follow us|訂閱我們|订阅我们).{0,60}"
-    r"|(?:欢迎|歡迎)(?:订阅|訂閱|收听|收聽|关注|關注).{0,80}"
-    r"|(?:電話|电话|Tel|電郵|电邮|E-?mail|傳真|传真|Fax|網址|网址|Website)\s*[:：].{0,60}"
+    r"|(?:Facebook|Instagram|Twitter|YouTube|Telegram|WhatsApp|Signal|MeWe|Weibo|微博|微信|面書|Line)"
+    r"|(?:追蹤我們|關注我們|关注我们|追踪我们|Follow us|訂閱我們|订阅我们|欢迎订阅|歡迎訂閱|欢迎收听|"
+    r"歡迎收聽|欢迎关注|歡迎關注).*"
+    r"|(?:電話|电话|Tel|電郵|电邮|E-?mail|傳真|传真|Fax|網址|网址|Website)\s*[:：].*"
     r"|[A-Za-z][\w .-]{0,20}[:：]"
     r"|Tags?|標籤|标签|Image caption|图片说明|圖片說明)",
+    re.I | re.S,
+)
+# ... or contains one of these (copyright notices, disclaimers, "click here", "no video").
+_CHROME_PHRASE = re.compile(
+    r"版權聲明|版权声明|不支持播放|(?:器材|設備|设备|瀏覽器|浏览器)不支持|请点击|請點擊|請按此|请按此|"
+    r"點擊這裡|点击这里|click here|请点选|請點選|本專欄逢|本专栏逢"
+    r"|(?:歡迎|欢迎)(?:到|瀏覽|浏览|閱覽|阅览).{0,30}(?:專頁|专页|網站|网站|網頁|网页)"
+    r"|(?:本文|文中|本網|本网|本台|本站|內容|内容|文章)[^。]{0,30}(?:不代表|僅代表|仅代表|只代表)[^。]{0,20}"
+    r"(?:立場|立场|觀點|观点|意見|意见)",
     re.I,
 )
 # Credit lines and author blurbs, dropped at the end of an article.
 _CREDIT_LINE = re.compile(
     r"[^\s，。,:：/、（(]{1,12}(?:\s*[/、]\s*[^\s，。,:：/、（(]{1,12}){0,5}\s*[（(][^）)]{0,24}"
     r"(?:報道|报道|報導|报导|摘編|摘编|摘譯|摘译|編譯|编译|社|網|网|台)[^）)]{0,12}[）)]"
-    r"|(?:作者|筆者|笔者)(?:為|为|是|係).{0,80}"
     r"|[^\s，。,]{2,12}(?:是|為|为|係)[^。]{0,30}(?:資深|资深|獨立|独立|自由|時事|时事|政治|專欄|专栏)"
     r"[^。]{0,30}(?:媒體人|媒体人|評論員|评论员|評論人|评论人|作家|學者|学者|記者|记者|研究員|研究员|"
     r"撰稿人)[^。]{0,60}。?"
@@ -142,55 +147,65 @@ _MD_CHROME_AFTER_RULE = re.compile(
     r"\s*(?:\*\*)?(?:" + _CHROME_TAIL.pattern + r"|!\[[^\]\n]*\]\([^)\n]*/avatars?/"
     r"|!\[(?:博客|主筆|主笔|Blogger|作者|專欄|专栏)\s*\||\*\*(?:博客|主筆|主笔|Blogger)\s*\|)",
 )
-_MD_RULE = re.compile(r"^[ \t]*(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$", re.M)
+# Line patterns start with the newline that ends the previous line (the body is wrapped in
+# newlines first): a literal first character keeps them fast.
+_MD_RULE = re.compile(r"\n[ \t]*(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})(?=\n)")
 # HTML class or id names of elements that are not the article.
 _CHROME_CLASS = re.compile(
     r"(?:^|[-_ ])(?:ads?|adslot\w*|adcontainer\w*|dfp\w*|advert\w*|banner\w*|sponsor\w*|promo\w*|"
     r"self-promo\w*|subscribe\w*|subscription|share\w*|social\w*|follow\w*|newsletter|innity\w*|"
     r"outbrain|mpu|copyright\w*|attribution\w*|trustbadge\w*|off-?screen|visually-?hidden\w*|"
-    r"sr-only|skip-?link\w*|tags?|tag-?group|tag-?list|keywords?|byline\w*|author-?bio\w*)"
+    r"sr-only|skip-?link\w*|tags?|tag-?group|tag-?list|keywords?|author-?bio\w*)"
     r"(?:[-_ ]|$)",
     re.I,
 )
+_BYLINE_CLASS = re.compile(r"(?:^|[-_ ])(?:byline\w*|person|author|author-?name|writer)(?:[-_ ]|$)", re.I)
 _TAG_CLASS = re.compile(r"(?:^|[-_ ])(?:tags?|tag-?group|tag-?list|keywords?)(?:[-_ ]|$)", re.I)
 _CAPTION_CLASS = re.compile(r"(?:^|[-_ ])(?:caption|picinfo|image-caption)(?:[-_ ]|$)", re.I)
+_FEED_CAPTION = "img + div > small, img + small"  # feed mirrors put captions after the image
 _REMOVED_TAGS = (
     "script, style, noscript, iframe, form, svg, button, nav, footer, header, ins, object, "
     "video, audio, template, select, input, textarea, [aria-hidden=true], [hidden]"
 )
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|div|section|article|main|aside|h[1-6]|li|ul|ol|dl|dd|dt|tr|table|thead|tbody|"
-    r"blockquote|figure|figcaption|pre|hr|br|center)\b[^>]*>",
-    re.I,
+_BLOCK_NAMES = (
+    r"(?:p|div|section|article|main|aside|h[1-6]|li|ul|ol|dl|dd|dt|tr|table|thead|tbody|"
+    r"blockquote|figure|figcaption|pre|hr|br|center)\b"
 )
+_BLOCK_TAG = re.compile(rf"</?{_BLOCK_NAMES}[^>]*>", re.I)
+_BLOCK_TAG_START = re.compile(rf"<(?=/?{_BLOCK_NAMES})", re.I)  # paragraph break goes before it
 
 # --- patterns: Markdown ------------------------------------------------------------------------
 
-_MD_DROP = re.compile(
-    r"<!--.*?-->|<(script|style|noscript|iframe)\b.*?</\1\s*>|\{\{[<%].*?[%>]\}\}"
-    r"|^[ \t]*```.*$|^[ \t]*\[[^\]\n]+\]:[ \t]*<?(?:https?://|/)\S*>?(?:[ \t]+[\"'(].*)?$",
-    re.S | re.I | re.M,
+# Markdown passes as (pattern, replacement, a string that must occur for the pass to run).
+_MD_DROP = (
+    (re.compile(r"<!--.*?-->", re.S), "<!--"),
+    (re.compile(r"<(script|style|noscript|iframe)\b.*?</\1\s*>", re.S | re.I), "<"),
+    (re.compile(r"\{\{[<%].*?[%>]\}\}", re.S), "{{"),
+    (re.compile(r"^[ \t]*```.*$", re.M), "```"),
+    (re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*<?(?:https?://|/)\S*>?(?:[ \t]+[\"'(].*)?$", re.M), "]:"),
 )
 _MD_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.S | re.I)
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\s*\)")
 _MD_LINK = re.compile(
-    r"\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)"
+    r"\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]"
+    r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)"
     r"|<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>",
     re.S | re.I,
 )
 _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _MD_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _MD_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?\Z")
-_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
-_MD_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
-_MD_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+", re.M)
+_MD_HEADING = re.compile(r"\n[ \t]*#{1,6}[ \t]+([^\n]*?)[ \t#]*(?=\n)")
+_MD_QUOTE = re.compile(r"\n[ \t]*(?:>[ \t]?)+")
+_MD_LIST_ITEM = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _MD_TABLE_RULE = re.compile(
-    r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M
+    r"\n[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*(?=\n)"
 )
-_MD_TABLE_ROW = re.compile(r"^[ \t]*\|(.*?)\|?[ \t]*$", re.M)
-_MD_HARD_BREAK = re.compile(r"(?: {2,}|\t|\\)\n")
-_MD_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
-_MD_STRAY_EMPHASIS = re.compile(r"\*{2,}|_{3,}")
+_MD_TABLE_ROW = re.compile(r"\n[ \t]*\|([^\n]*?)\|?[ \t]*(?=\n)")
+_MD_HARD_BREAK = re.compile(r"(?:  +|\t|\\)\n")
+_MD_STRONG = re.compile(r"(?:\*\*|__)(?=\S)(.+?)(?<=\S)(?:\*\*|__)")
+_MD_EMPHASIS = re.compile(r"\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*")
+_MD_STRAY_EMPHASIS = re.compile(r"\*\*+|___+")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
 
 # --- patterns: URLs ------------------------------------------------------------------------------
@@ -216,6 +231,7 @@ _NOT_ARTICLE_PATH = re.compile(
     re.I,
 )
 _REPLACEMENT = "\ufffd"
+_MANGLED = re.compile("%EF%BF%BD", re.I)  # U+FFFD percent-encoded: characters were lost
 
 
 # --- finding files ----------------------------------------------------------------------
@@ -427,8 +443,12 @@ def _split_front_matter(source: str) -> tuple[dict, str]:
             "no YAML front matter: the file must start with a '---' line, "
             "then 'key: value' lines, then '---'"
         )
+    text = match.group(1)
+    meta = _simple_yaml(text)
+    if meta is not None:
+        return meta, source[match.end() :]
     try:
-        meta = yaml.load(match.group(1), Loader=yaml.CSafeLoader)
+        meta = yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -445,6 +465,78 @@ def _split_front_matter(source: str) -> tuple[dict, str]:
     return {str(k).lower(): v for k, v in meta.items()}, source[match.end() :]
 
 
+_YAML_KEY = re.compile(r"([A-Za-z_][\w-]{0,100}):(?:[ \t]+(.*))?")
+_YAML_ITEM = re.compile(r"( *)- +(.+)")
+_YAML_QUOTED = re.compile(r"\"([^\"\\\\]*)\"|'([^']*)'")
+# Characters PyYAML rejects or reads as line breaks: leave such text to PyYAML.
+_YAML_SPECIAL = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_YAML_KEYWORD = re.compile(r"(?:y|yes|n|no|true|false|on|off|null|~)", re.I)
+_YAML_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`<=~.+")
+_YAML_TIMESTAMP = next(
+    regexp
+    for tag, regexp in yaml.resolver.Resolver.yaml_implicit_resolvers["2"]
+    if tag.endswith(":timestamp")
+)
+_YAML_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_NOT_SIMPLE = object()
+
+
+def _yaml_scalar(text: str) -> object:
+    """A quoted or plain scalar read as PyYAML reads it, or _NOT_SIMPLE."""
+    text = text.rstrip(" \t")
+    quoted = _YAML_QUOTED.fullmatch(text)
+    if quoted:
+        return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+    first = text[:1]
+    if not first or first in _YAML_INDICATORS or ": " in text or text.endswith(":") or " #" in text:
+        return _NOT_SIMPLE
+    if "\t" in text or _YAML_KEYWORD.fullmatch(text):
+        return _NOT_SIMPLE
+    if first.isdigit():
+        if not _YAML_TIMESTAMP.match(text):
+            return _NOT_SIMPLE
+        node = yaml.ScalarNode("tag:yaml.org,2002:timestamp", text)
+        return _YAML_CONSTRUCTOR.construct_yaml_timestamp(node)
+    return text
+
+
+def _simple_yaml(text: str) -> dict | None:
+    """Front matter of one-line ``key: value`` fields and list items, or None.
+
+    A fast path for what archives write, read as PyYAML reads it; anything else (flow
+    lists, comments, escapes, multi-line values, odd characters) returns None for PyYAML.
+    """
+    if _YAML_SPECIAL.search(text):
+        return None
+    meta: dict[str, object] = {}
+    key, indent = None, None  # the key whose list items may follow, and their indentation
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        item = _YAML_ITEM.fullmatch(line)
+        if item:
+            value = _yaml_scalar(item.group(2))
+            if key is None or indent not in (None, item.group(1)) or value is _NOT_SIMPLE:
+                return None
+            indent = item.group(1)
+            items = meta[key]
+            if items is None:
+                items = meta[key] = []
+            items.append(value)  # type: ignore[union-attr]
+            continue
+        field = _YAML_KEY.fullmatch(line)
+        if not field or _YAML_KEYWORD.fullmatch(field.group(1)):
+            return None
+        value = _yaml_scalar(field.group(2)) if field.group(2) and field.group(2).strip() else None
+        if value is _NOT_SIMPLE:
+            return None
+        meta[field.group(1)] = value
+        key, indent = (field.group(1), None) if value is None else (None, None)
+    return meta
+
+
 def _strip_preamble(body: str, title: str) -> tuple[str, str]:
     """Drop a Jekyll feed preamble (timestamp comment, title link, underline); its URL."""
     body = _JEKYLL_COMMENT.sub("", body, count=1)
@@ -459,24 +551,31 @@ def _strip_preamble(body: str, title: str) -> tuple[str, str]:
 
 def _clean(text: str) -> str:
     """Drop invisible characters, join lines broken inside CJK text, collapse whitespace."""
-    text = _INVISIBLE.sub("", text)
-    text = _BROKEN_LINE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if "\n" in text:
+        text = _BROKEN_LINE.sub("", _INDENT.sub("\n", text))
+    return " ".join(text.split())
 
 
 def _same_text(a: str, b: str) -> bool:
     """Equal once all whitespace is ignored."""
-    return _SPACES.sub("", a) == _SPACES.sub("", b)
+    return "".join(a.split()) == "".join(b.split())
 
 
 def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
     """Paragraphs and links of a Markdown body."""
-    body = _cut_markdown_chrome(body)
-    body = _MD_DROP.sub("", body)
-    body = _MD_FIGCAPTION.sub(
-        lambda m: f"\n\n{_OPEN['caption']}{m.group(1)}{_CLOSE['caption']}\n\n", body
-    )
-    body = _MD_IMAGE.sub("", body)
+    body = _cut_markdown_chrome(f"\n{body}\n")
+    for pattern, needle in _MD_DROP:
+        if needle in body:
+            body = pattern.sub("", body)
+    has_tags = "<" in body
+    if has_tags:
+        body = _MD_FIGCAPTION.sub(
+            lambda m: f"\n\n{_OPEN['caption']}{m.group(1)}{_CLOSE['caption']}\n\n", body
+        )
+    if "![" in body:
+        body = _MD_IMAGE.sub("", body)
     links: list[Link] = []
 
     def link(match: re.Match) -> str:
@@ -494,21 +593,30 @@ def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
         # The link is the whole line: a related article (or a chrome link, dropped later).
         return f"\n\n{_OPEN['related']}{label}{_CLOSE['related']}\n\n"
 
-    body = _MD_LINK.sub(link, body)
-    body = _MD_AUTOLINK.sub(r"\1", body)
-    body = _BLOCK_TAG.sub("\n\n", body)
-    body = _MD_TAG.sub("", body)
-    body = html.unescape(body)
-    body = _MD_TABLE_RULE.sub("", body)
-    body = _MD_TABLE_ROW.sub(lambda m: "\n\n" + " ".join(m.group(1).split("|")) + "\n\n", body)
-    body = _MD_HEADING.sub(r"\n\n\1\n\n", body)
-    body = _MD_QUOTE.sub("", body)
+    if "](" in body or has_tags:
+        body = _MD_LINK.sub(link, body)
+    if has_tags:
+        body = _MD_AUTOLINK.sub(r"\1", body)
+        body = _BLOCK_TAG.sub("\n\n", body)
+        body = _MD_TAG.sub("", body)
+    if "&" in body:
+        body = html.unescape(body)
+    if "|" in body:
+        body = _MD_TABLE_RULE.sub("\n", body)
+        body = _MD_TABLE_ROW.sub(lambda m: "\n\n" + " ".join(m.group(1).split("|")) + "\n", body)
+    if "#" in body:
+        body = _MD_HEADING.sub(r"\n\n\1\n", body)
+    if ">" in body:
+        body = _MD_QUOTE.sub("\n", body)
     body = _MD_LIST_ITEM.sub("\n\n", body)
     body = _MD_RULE.sub("\n\n", body)
     body = _MD_HARD_BREAK.sub("\n\n", body)
-    body = _MD_EMPHASIS.sub(r"\2", body)
-    body = _MD_STRAY_EMPHASIS.sub("", body)
-    body = _MD_ESCAPE.sub(r"\1", body)
+    if "*" in body or "__" in body:
+        body = _MD_STRONG.sub(r"\1", body)
+        body = _MD_EMPHASIS.sub(r"\1", body)
+        body = _MD_STRAY_EMPHASIS.sub("", body)
+    if "\\" in body:
+        body = _MD_ESCAPE.sub(r"\1", body)
     return _marked_blocks(body), links
 
 
@@ -516,7 +624,7 @@ def _cut_markdown_chrome(body: str) -> str:
     """Cut the trailing site chrome that follows a horizontal rule (subscription, blurbs)."""
     for rule in _MD_RULE.finditer(body):
         if _MD_CHROME_AFTER_RULE.match(body, rule.end()):
-            return body[: rule.start()]
+            return body[: rule.start() + 1]
     return body
 
 
@@ -529,7 +637,7 @@ def _html_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link], str, li
     if header and _DATELINE.fullmatch(header.group(2).strip()):
         byline = _clean(re.sub(r"^\s*null\b", "", html.unescape(header.group(1))))
         body = body[header.end() :]
-    body = _BLOCK_TAG.sub(r"\n\n\g<0>\n\n", body)
+    body = _BLOCK_TAG_START.sub("\n\n<", body)
     tree = LexborHTMLParser(f"<html><body>{body}</body></html>")
     root = tree.body
     if root is None:
@@ -542,7 +650,12 @@ def _html_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link], str, li
         names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if "moreArticle" in names:
             continue
-        if _CHROME_CLASS.search(names):
+        if _BYLINE_CLASS.search(names):
+            if not byline:
+                first = node.css_first("li") or node
+                byline = _clean(first.text())[:80]
+            doomed.append(node)
+        elif _CHROME_CLASS.search(names):
             if _TAG_CLASS.search(names):
                 tags.extend(a.text(strip=True).lstrip("#＃") for a in node.css("a"))
             doomed.append(node)
@@ -558,7 +671,8 @@ def _html_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link], str, li
         node.insert_before("\n\n")
         node.insert_after("\n\n")
     marked: set[int] = set()
-    for part, nodes in (("related", related), ("caption", [*root.css("figcaption"), *captions])):
+    captions[:0] = root.css(f"figcaption, {_FEED_CAPTION}")
+    for part, nodes in (("related", related), ("caption", captions)):
         for node in nodes:
             if _has_marked_ancestor(node, marked):
                 continue
@@ -589,6 +703,9 @@ def _marked_blocks(text: str) -> list[tuple[Part, str]]:
 
     Markers may nest; the outermost decides the part. Unbalanced markers are ignored.
     """
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    text = _BROKEN_LINE.sub("", _INDENT.sub("\n", text))
     blocks: list[tuple[Part, str]] = []
     stack: list[Part] = []
     for piece in _MARKER_SPLIT.split(text):
@@ -601,7 +718,7 @@ def _marked_blocks(text: str) -> list[tuple[Part, str]]:
             continue
         part: Part = stack[0] if stack else "body"
         for paragraph in _PARAGRAPH_BREAK.split(piece):
-            paragraph = _clean(paragraph)
+            paragraph = " ".join(paragraph.split())
             if paragraph:
                 blocks.append((part, paragraph))
     return blocks
@@ -611,13 +728,16 @@ def _drop_chrome(blocks: list[tuple[Part, str]], title: str) -> list[tuple[Part,
     """Drop site chrome paragraphs, a leading dateline and a heading repeating the title."""
     kept: list[tuple[Part, str]] = []
     for part, text in blocks:
-        text = _CLOUDFLARE_EMAIL.sub("", text).strip()
+        if "protected" in text:
+            text = _CLOUDFLARE_EMAIL.sub("", text).strip()
         if not _WORD.search(text):
             continue
         if _CHROME_TAIL.match(text):
             break
         if len(text) <= _SHORT:
             if _CHROME_PARAGRAPH.fullmatch(text) or _RELATED_LABEL.fullmatch(text):
+                continue
+            if _CHROME_PHRASE.search(text):
                 continue
             if part == "caption" and _CREDIT_CAPTION.fullmatch(text):
                 continue
@@ -794,11 +914,19 @@ def canonical_url(url: str) -> str:
         host = f"[{host}]"
     if port and port not in (80, 443):
         host = f"{host}:{port}"
-    path = unquote(parts.path or "/", errors="replace")
-    if _REPLACEMENT in path:
-        path = path[: path.index(_REPLACEMENT)].rsplit("/", 1)[0] or "/"
-    query = parts.query
+    path, query = parts.path or "/", parts.query
     numbered = _NUMBERED_ARTICLE.match(path)
+    if not numbered:
+        mangled = _MANGLED.search(path)
+        if mangled:  # cut before unquoting: mangled slugs are long
+            path = path[: mangled.start()]
+        path = unquote(path, errors="replace")
+        lost = path.find(_REPLACEMENT)
+        if lost >= 0:
+            path = path[:lost]
+        if mangled or lost >= 0:  # drop the segment whose characters were lost
+            path = path.rsplit("/", 1)[0] or "/"
+        numbered = _NUMBERED_ARTICLE.match(path)
     if numbered:
         path, query = numbered.group(1), ""
     path = quote(path, safe="/-_.~!$&'()*+,;=:@")

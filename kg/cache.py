@@ -20,8 +20,6 @@ import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from kg.records import ArticleRecord, Skipped
-
 Job = tuple[str, str]
 
 
@@ -31,9 +29,9 @@ class Cache:
     def __init__(self, folder: Path | None, gazetteer_fingerprint: str, version: str) -> None:
         self.folder = folder
         self._salt = f"{version}\0{gazetteer_fingerprint}\0".encode()
-        self._stored: dict[str, ArticleRecord | Skipped] = {}
+        self._stored: dict[str, object] = {}
         self._keys: dict[Job, str] = {}
-        self._fresh: dict[str, ArticleRecord | Skipped] = {}
+        self._fresh: dict[str, object] = {}
         if folder is not None and (folder / "records.pickle").exists():
             try:
                 with open(folder / "records.pickle", "rb") as f:
@@ -59,8 +57,8 @@ class Cache:
         return [job for job in jobs if self.key(job) not in self._stored]
 
     def merge(
-        self, jobs: Sequence[Job], todo: Sequence[Job], fresh: Iterable[ArticleRecord | Skipped]
-    ) -> Iterator[ArticleRecord | Skipped]:
+        self, jobs: Sequence[Job], todo: Sequence[Job], fresh: Iterable[object]
+    ) -> Iterator[object]:
         """All results in the order of `jobs`: cached ones, and `fresh` ones for `todo`."""
         fresh_iter = iter(fresh)
         pending = set(todo)

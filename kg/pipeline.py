@@ -19,7 +19,9 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -99,11 +101,9 @@ def code_fingerprint() -> str:
 # --- the map step -----------------------------------------------------------------------
 
 _WORKER: dict = {}
-
-
-def _init_worker(matcher: Matcher, publishers: dict[str, str]) -> None:
-    _WORKER["matcher"] = matcher
-    _WORKER["publishers"] = publishers
+Mapped = tuple[ArticleRecord, str, str] | Skipped
+"""What a worker sends back: the record without its text, and its mentions.jsonl and
+articles.jsonl lines already serialised (so the parent only writes them)."""
 
 
 def process_file(
@@ -117,21 +117,44 @@ def process_file(
     return extract(article, matcher, publishers)
 
 
-def _process_in_worker(job: tuple[str, str]) -> ArticleRecord | Skipped:
-    return process_file(job[0], job[1], _WORKER["matcher"], _WORKER["publishers"])
+def _map_one(path: str, root: str, matcher: Matcher, publishers: dict[str, str], gaz: Gazetteer) -> Mapped:
+    result = process_file(path, root, matcher, publishers)
+    if isinstance(result, Skipped):
+        return result
+    mention_lines = "".join(_json_line(row) for row in mention_rows(result, gaz))
+    article_line = _json_line(article_row(result))
+    slim = dataclasses.replace(result, article=dataclasses.replace(result.article, text=""))
+    return slim, mention_lines, article_line
+
+
+def _json_line(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _init_worker(matcher: Matcher, publishers: dict[str, str], gaz: Gazetteer) -> None:
+    _WORKER.update(matcher=matcher, publishers=publishers, gazetteer=gaz)
+
+
+def _map_in_worker(job: tuple[str, str]) -> Mapped:
+    return _map_one(job[0], job[1], _WORKER["matcher"], _WORKER["publishers"], _WORKER["gazetteer"])
 
 
 def _map(
-    jobs: Sequence[tuple[str, str]], matcher: Matcher, publishers: dict[str, str], workers: int
-) -> Iterator[ArticleRecord | Skipped]:
+    jobs: Sequence[tuple[str, str]],
+    matcher: Matcher,
+    publishers: dict[str, str],
+    gaz: Gazetteer,
+    workers: int,
+) -> Iterator[Mapped]:
     """Results in input order; in worker processes when there are enough files."""
     if workers <= 1 or len(jobs) < 64 or "fork" not in multiprocessing.get_all_start_methods():
         for path, root in jobs:
-            yield process_file(path, root, matcher, publishers)
+            yield _map_one(path, root, matcher, publishers, gaz)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(matcher, publishers)) as pool:
-        yield from pool.imap(_process_in_worker, jobs, chunksize=16)
+    gc.freeze()  # the matcher's big dictionaries stay shared with the workers, not copied
+    with context.Pool(workers, initializer=_init_worker, initargs=(matcher, publishers, gaz)) as pool:
+        yield from pool.imap(_map_in_worker, jobs, chunksize=32)
 
 
 # --- the reduce step --------------------------------------------------------------------
@@ -148,9 +171,9 @@ class _StreamedLines:
             self._tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             self._tmp = open(self._tmp_path, "w", encoding="utf-8")  # noqa: SIM115
 
-    def write(self, row: dict) -> None:
+    def write(self, lines: str) -> None:
         if self._tmp is not None:
-            self._tmp.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+            self._tmp.write(lines)
 
     def commit(self) -> None:
         if self._tmp is not None:
@@ -225,14 +248,15 @@ def build(
     articles_out = _StreamedLines(out_dir / "articles.jsonl" if out_dir else None)
     try:
         todo = cache.missing(files)
-        fresh = _map(todo, matcher, publishers, workers)
+        fresh = _map(todo, matcher, publishers, gaz, workers)
         results = cache.merge(files, todo, fresh)
-        for result in _progress(results, len(files), opts.progress):
-            if isinstance(result, Skipped):
+        for mapped in _progress(results, len(files), opts.progress):
+            if isinstance(mapped, Skipped):
                 report_files.append(
-                    {"path": result.path, "status": "skipped", "reason": result.reason}
+                    {"path": mapped.path, "status": "skipped", "reason": mapped.reason}
                 )
                 continue
+            result, mention_lines, article_line = mapped
             article = result.article
             if article.url and article.url in seen_urls:
                 reason = f"duplicate: same URL as {seen_urls[article.url]} ({article.url})"
@@ -242,9 +266,8 @@ def build(
                 seen_urls[article.url] = article.path
             builder.add(result)
             mentions.extend(result.mentions)
-            for row in mention_rows(result, gaz):
-                mentions_out.write(row)
-            articles_out.write(article_row(result))
+            mentions_out.write(mention_lines)
+            articles_out.write(article_line)
             report_files.append({
                 "path": article.path,
                 "status": "read",

@@ -14,8 +14,20 @@ import os
 import yaml
 
 FIELD_ORDER = [
-    "id", "type", "name", "en", "aliases", "weak", "context", "abbr", "hans",
-    "region", "desc", "coords", "in", "qid",
+    "id",
+    "type",
+    "name",
+    "en",
+    "aliases",
+    "weak",
+    "context",
+    "abbr",
+    "hans",
+    "region",
+    "desc",
+    "coords",
+    "in",
+    "qid",
 ]
 
 GAZETTEER_DIR = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
@@ -96,7 +108,8 @@ def _construct_mapping(loader, node, deep=False):
         key = loader.construct_object(key_node, deep=deep)
         if key in keys:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
         keys.add(key)
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
@@ -112,7 +125,7 @@ def load_overrides_file(path: str):
 
 def curated_records() -> list[dict]:
     """Records of the hand-written places files (everything but *.generated.yaml)."""
-    out = []
+    out: list[dict] = []
     for path in sorted(glob.glob(os.path.join(PLACES_DIR, "*.yaml"))):
         if path.endswith(".generated.yaml"):
             continue

@@ -27,10 +27,15 @@ import re
 import sys
 
 import opencc
-import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gazetteer_yaml import PLACES_DIR, curated_records, dump_records, load_overrides_file, write_if_changed  # noqa: E402
+from gazetteer_yaml import (
+    PLACES_DIR,
+    curated_records,
+    dump_records,
+    load_overrides_file,
+    write_if_changed,
+)
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(PLACES_DIR, "cn.generated.yaml")
@@ -52,12 +57,13 @@ def cpca_table() -> str:
     spec = importlib.util.find_spec("cpca")
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("cpca is not installed (pip install cpca)")
-    return os.path.join(list(spec.submodule_search_locations)[0], "resources", "adcodes.csv")
+    return os.path.join(next(iter(spec.submodule_search_locations)), "resources", "adcodes.csv")
 
 
 def cpca_version() -> str:
     try:
         from importlib.metadata import version
+
         return version("cpca")
     except Exception:  # pragma: no cover
         return "unknown"
@@ -94,7 +100,14 @@ def common_word(name: str) -> bool:
     k = T2S.convert(name)
     limit = 1000 if len(k) <= 2 else 20000
     return jieba.dt.FREQ.get(k, 0) >= limit and jieba.posseg.dt.word_tag_tab.get(k, "") not in {
-        "nr", "ns", "nt", "nz", "nrt", "nrfg", "j"}
+        "nr",
+        "ns",
+        "nt",
+        "nz",
+        "nrt",
+        "nrfg",
+        "j",
+    }
 
 
 def load_divisions() -> dict[str, tuple[str, str]]:
@@ -140,9 +153,18 @@ def main() -> int:
         short = ov["short"] if "short" in ov else full[: len(short_s)]  # OpenCC maps char by char
         rid, en = divisions[code]
         drafts[code] = {
-            "code": code, "level": level, "kind": kind, "id": rid, "en": en,
-            "full": full, "full_s": full_s, "short": short, "weak": bool(ov.get("weak")),
-            "ov": ov, "lat": float(row["latitude"]), "lon": float(row["longitude"]),
+            "code": code,
+            "level": level,
+            "kind": kind,
+            "id": rid,
+            "en": en,
+            "full": full,
+            "full_s": full_s,
+            "short": short,
+            "weak": bool(ov.get("weak")),
+            "ov": ov,
+            "lat": float(row["latitude"]),
+            "lon": float(row["longitude"]),
         }
     unknown = set(overrides) - set(drafts)
     if unknown:
@@ -153,10 +175,12 @@ def main() -> int:
 
     # Names used by the curated places files (Hong Kong 馬鞍山, Taipei districts ...).
     taken: dict[str, str] = {}
+    shared_weak: set[str] = set()  # weak names of curated places (羅湖, 福田 ...)
     for rec in curated_records():
-        for n in [rec.get("name")] + list(rec.get("aliases") or []):
+        for n in [rec.get("name"), *list(rec.get("aliases") or [])]:
             if n:
                 taken.setdefault(key(n), rec["id"])
+        shared_weak.update(key(n) for n in rec.get("weak") or [])
     province_short = {d["short"]: d["id"] for d in drafts.values() if d["level"] == "province"}
 
     records = []
@@ -166,10 +190,15 @@ def main() -> int:
         short, weak = d["short"], d["weak"]
         if short and short in province_short and province_short[short] != d["id"]:
             short = ""  # 吉林市 / 海南州: the short form is the province's (kg forbids sharing it)
+        if short and key(short) in shared_weak:
+            weak = True  # a curated place has it as a weak name: it must be weak here too
         if short and not weak and common_word(short):
             weak = True  # jieba lists it as a common word (the rule of `kg gazetteer check`)
         if short and key(short) in taken and taken[key(short)] != d["id"]:
-            print(f"  {d['full']}: short form {short} is {taken[key(short)]}: dropped", file=sys.stderr)
+            print(
+                f"  {d['full']}: short form {short} is {taken[key(short)]}: dropped",
+                file=sys.stderr,
+            )
             short = ""
         strong_short = short and not weak
         name = short if strong_short else d["full"]
@@ -181,8 +210,11 @@ def main() -> int:
         aliases += list(ov.get("add", []))
         if "english" in ov:
             aliases += list(ov["english"])
-        elif strong_short and re.fullmatch(r"[A-Za-z' ]+", d["en"]) and (
-                " " not in d["en"] or d["level"] == "province"):
+        elif (
+            strong_short
+            and re.fullmatch(r"[A-Za-z' ]+", d["en"])
+            and (" " not in d["en"] or d["level"] == "province")
+        ):
             aliases.append(d["en"])
         seen, uniq = {key(name)}, []
         for a in aliases:
@@ -197,24 +229,43 @@ def main() -> int:
             context += list(ov.get("context", []))
             context = list(dict.fromkeys(c for c in context if key(c) != key(short)))
         if d["level"] == "province":
-            desc = {"municipality": "Municipality of China", "autonomous region": "Autonomous region of China",
-                    "province": "Province of China"}[d["kind"]]
+            desc = {
+                "municipality": "Municipality of China",
+                "autonomous region": "Autonomous region of China",
+                "province": "Province of China",
+            }[d["kind"]]
             parent = "country-cn"
         else:
-            desc = {"prefecture-level city": "Prefecture-level city", "autonomous prefecture": "Autonomous prefecture",
-                    "prefecture": "Prefecture", "league": "League"}[d["kind"]] + f" in {prov['en']}"
+            desc = {
+                "prefecture-level city": "Prefecture-level city",
+                "autonomous prefecture": "Autonomous prefecture",
+                "prefecture": "Prefecture",
+                "league": "League",
+            }[d["kind"]] + f" in {prov['en']}"
             parent = prov["id"]
-        records.append({
-            "id": d["id"], "type": "place", "name": name, "en": d["en"],
-            "aliases": uniq, "weak": weak_names, "context": context,
-            "region": "cn", "desc": ov.get("desc", desc),
-            "coords": [round(d["lat"], 4), round(d["lon"], 4)], "in": parent, "qid": ov.get("qid"),
-        })
+        records.append(
+            {
+                "id": d["id"],
+                "type": "place",
+                "name": name,
+                "en": d["en"],
+                "aliases": uniq,
+                "weak": weak_names,
+                "context": context,
+                "region": "cn",
+                "desc": ov.get("desc", desc),
+                "coords": [round(d["lat"], 4), round(d["lon"], 4)],
+                "in": parent,
+                "qid": ov.get("qid"),
+            }
+        )
 
     # OpenCC must turn every Traditional name back into cpca's Simplified spelling.
     for d in drafts.values():
         if T2S.convert(d["full"]) != d["full_s"]:
-            raise SystemExit(f"{d['full']}: t2s gives {T2S.convert(d['full'])}, cpca has {d['full_s']} (add hans)")
+            raise SystemExit(
+                f"{d['full']}: t2s gives {T2S.convert(d['full'])}, cpca has {d['full_s']} (add hans)"
+            )
 
     records.sort(key=lambda r: r["id"])
     header = (

@@ -25,15 +25,32 @@ import sys
 
 import opencc
 import pycountry
-import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gazetteer_yaml import PLACES_DIR, curated_ids, dump_records, load_overrides_file, write_if_changed  # noqa: E402
+from gazetteer_yaml import (
+    PLACES_DIR,
+    curated_ids,
+    dump_records,
+    load_overrides_file,
+    write_if_changed,
+)
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(PLACES_DIR, "countries.generated.yaml")
 LOCALES = ["zh_TW", "zh_HK", "zh_CN"]
-OVERRIDE_KEYS = {"name", "en", "add", "drop", "weak", "context", "english", "abbr", "desc", "qid", "hans"}
+OVERRIDE_KEYS = {
+    "name",
+    "en",
+    "add",
+    "drop",
+    "weak",
+    "context",
+    "english",
+    "abbr",
+    "desc",
+    "qid",
+    "hans",
+}
 
 S2T = opencc.OpenCC("s2t")
 T2S = opencc.OpenCC("t2s")
@@ -127,28 +144,29 @@ def main() -> int:
         if not name:
             raise SystemExit(f"{code}: no Chinese name")
         aliases = dedupe(cands + list(ov.get("add", [])), exclude_keys={key(name)} | weak_keys)
-        aliases = [a for a in aliases if key(a) not in drop or a in ov.get("add", [])]
         en = ov.get("en") or getattr(c, "common_name", None) or c.name
         english = list(ov.get("english", [en]))
         keep_english = set(ov.get("english", []))  # listed explicitly: always kept
         lat, lon, region = centroids[code]
-        drafts.append({
-            "code": code,
-            "id": f"country-{code.lower()}",
-            "name": name,
-            "en": en,
-            "aliases": aliases,
-            "english": english,
-            "keep_english": keep_english,
-            "weak": weak,
-            "context": list(ov.get("context", [])),
-            "abbr": ov.get("abbr"),
-            "hans": ov.get("hans"),
-            "region": region,
-            "desc": ov.get("desc") or f"Country (ISO 3166-1 {code})",
-            "coords": [lat, lon],
-            "qid": ov.get("qid"),
-        })
+        drafts.append(
+            {
+                "code": code,
+                "id": f"country-{code.lower()}",
+                "name": name,
+                "en": en,
+                "aliases": aliases,
+                "english": english,
+                "keep_english": keep_english,
+                "weak": weak,
+                "context": list(ov.get("context", [])),
+                "abbr": ov.get("abbr"),
+                "hans": ov.get("hans"),
+                "region": region,
+                "desc": ov.get("desc") or f"Country (ISO 3166-1 {code})",
+                "coords": [lat, lon],
+                "qid": ov.get("qid"),
+            }
+        )
 
     # An English alias that is a whole word of another entry's English names
     # ("Guinea" in "Papua New Guinea", "Samoa" in "American Samoa") is dropped.
@@ -157,9 +175,15 @@ def main() -> int:
         keep = []
         for e in d["english"]:
             pat = re.compile(r"(?<![A-Za-z])" + re.escape(e) + r"(?![A-Za-z])", re.I)
-            if any(code != d["code"] and e.lower() != other.lower() and pat.search(other)
-                   for code, other in all_english) and e not in d["keep_english"]:
-                print(f"  {d['code']}: English alias {e!r} dropped (part of another name)", file=sys.stderr)
+            if (
+                any(
+                    code != d["code"] and e.lower() != other.lower() and pat.search(other)
+                    for code, other in all_english
+                )
+                and e not in d["keep_english"]
+            ):
+                if d["id"] not in skip:
+                    print(f"  {d['code']}: English alias {e!r} dropped (part of another name)")
                 continue
             keep.append(e)
         d["english"] = keep
@@ -169,6 +193,10 @@ def main() -> int:
     for d in drafts:
         for n in [d["name"]] + d["aliases"]:
             owners.setdefault(key(n), set()).add(d["code"])
+    for d in drafts:
+        for n in d["weak"]:
+            if owners.get(key(n), set()) - {d["code"]}:
+                raise SystemExit(f"{d['code']}: weak name {n} is a strong name of {owners[key(n)]}")
     clashes = {k: v for k, v in owners.items() if len(v) > 1}
     if clashes:
         raise SystemExit(f"names shared by several countries (make them weak): {clashes}")
@@ -177,21 +205,24 @@ def main() -> int:
     for d in drafts:
         if d["id"] in skip:
             continue
-        records.append({
-            "id": d["id"],
-            "type": "place",
-            "name": d["name"],
-            "en": d["en"],
-            "aliases": d["aliases"] + [e for e in d["english"] if key(e) not in {key(a) for a in d["aliases"]}],
-            "weak": d["weak"],
-            "context": d["context"] if d["weak"] else [],
-            "abbr": d["abbr"],
-            "hans": d["hans"],
-            "region": d["region"],
-            "desc": d["desc"],
-            "coords": d["coords"],
-            "qid": d["qid"],
-        })
+        records.append(
+            {
+                "id": d["id"],
+                "type": "place",
+                "name": d["name"],
+                "en": d["en"],
+                "aliases": d["aliases"]
+                + [e for e in d["english"] if key(e) not in {key(a) for a in d["aliases"]}],
+                "weak": d["weak"],
+                "context": d["context"] if d["weak"] else [],
+                "abbr": d["abbr"],
+                "hans": d["hans"],
+                "region": d["region"],
+                "desc": d["desc"],
+                "coords": d["coords"],
+                "qid": d["qid"],
+            }
+        )
     records.sort(key=lambda r: r["id"])
     header = (
         "# Generated by gazetteer/tools/import_countries.py from pycountry "
@@ -200,14 +231,17 @@ def main() -> int:
         "# change the overrides (or a curated places/*.yaml record) and re-run the script.\n"
     )
     changed = write_if_changed(OUT, dump_records(records, header))
-    print(f"{len(records)} records -> {OUT} ({'updated' if changed else 'unchanged'});"
-          f" skipped curated ids: {sorted(d['id'] for d in drafts if d['id'] in skip)}")
+    print(
+        f"{len(records)} records -> {OUT} ({'updated' if changed else 'unchanged'});"
+        f" skipped curated ids: {sorted(d['id'] for d in drafts if d['id'] in skip)}"
+    )
     return 0
 
 
 def pycountry_version() -> str:
     try:
         from importlib.metadata import version
+
         return version("pycountry")
     except Exception:  # pragma: no cover
         return "unknown"
