@@ -141,6 +141,8 @@ _CREDIT_CAPTION = re.compile(
     r"(?:網絡|网络|網上|网上|資料|资料|檔案|档案|作者|筆者|笔者)(?:照片|圖片|图片|相片|圖|图|提供)"
     r"|(?:照片|圖片|图片|相片)(?:由)?(?:作者|筆者|笔者|受訪者|受访者)?提供"
     r"|(?:图片|圖片|图像|圖像)(?:版权|版權|来源|來源)[:：，,]?.{0,40}"
+    r"|(?:記者|记者|攝影|摄影|攝|摄)?[:：]?\s*[^\s，。,:：]{1,8}\s*(?:攝|摄|拍攝|拍摄)"
+    r"|(?:圖|图|相|照片|圖片|图片|相片|攝影|摄影)\s*[:：／/]\s*[^\s，。]{1,12}"
 )
 # Markdown: a rule followed by one of these starts the trailing site chrome.
 _MD_CHROME_AFTER_RULE = re.compile(
@@ -377,7 +379,8 @@ def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article
         blocks, links = _markdown_blocks(body)
         page_tags = []
     title = title or _first_heading(body) or _clean(Path(path).stem)
-    blocks = _drop_chrome(blocks, title)
+    author = _clean(html.unescape(_as_text(meta.get("author")))) or byline
+    blocks = _drop_chrome(blocks, title, author)
     if not any(part in ("body", "caption") for part, _ in blocks):
         raise ArticleError("empty body: no article text after the front matter")
     text, sections = _assemble(title, blocks)
@@ -395,7 +398,7 @@ def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article
         date=normalise_date(meta.get("date") or meta.get("published")),
         url=url,
         publisher_hints=_publisher_hints(meta, url),
-        author=_clean(html.unescape(_as_text(meta.get("author")))) or byline,
+        author=author,
         tags=_as_list(meta.get("tags")) or tuple(dict.fromkeys(page_tags)),
         links=_article_links(links, url),
     )
@@ -724,8 +727,10 @@ def _marked_blocks(text: str) -> list[tuple[Part, str]]:
     return blocks
 
 
-def _drop_chrome(blocks: list[tuple[Part, str]], title: str) -> list[tuple[Part, str]]:
-    """Drop site chrome paragraphs, a leading dateline and a heading repeating the title."""
+def _drop_chrome(
+    blocks: list[tuple[Part, str]], title: str, author: str = ""
+) -> list[tuple[Part, str]]:
+    """Drop chrome paragraphs, a leading dateline or title, trailing credits and signature."""
     kept: list[tuple[Part, str]] = []
     for part, text in blocks:
         if "protected" in text:
@@ -746,7 +751,10 @@ def _drop_chrome(blocks: list[tuple[Part, str]], title: str) -> list[tuple[Part,
         if part == "related":
             text = _RELATED_LABEL.sub("", text, count=1).strip() or text
         kept.append((part, text))
-    while kept and kept[-1][0] == "body" and len(kept[-1][1]) <= _SHORT and _CREDIT_LINE.fullmatch(kept[-1][1]):
+    while kept and kept[-1][0] == "body" and len(kept[-1][1]) <= _SHORT:
+        last = kept[-1][1]
+        if not (_CREDIT_LINE.fullmatch(last) or (author and _same_text(last, author))):
+            break
         kept.pop()
     return kept
 

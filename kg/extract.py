@@ -167,10 +167,11 @@ class Matcher:
             shared = len(by_entity) > 1
             self._add(key, WEAK if shared else min(by_entity.values()), tuple(sorted(by_entity)))
         abbrs = {normalise(e.abbr): e.id for e in gazetteer if e.abbr}
+        not_compounds = {normalise(w) for w in gazetteer.not_compounds}
         for size in (2, 3):
             for chars in itertools.permutations(sorted(abbrs), size):
                 key = "".join(chars)
-                if key not in options:
+                if key not in options and key not in not_compounds:
                     self._add(key, COMPOUND, tuple(abbrs[c] for c in chars))
         for entity in gazetteer:
             for name in entity.names:
@@ -206,8 +207,8 @@ class Matcher:
             jieba.setLogLevel(60)
             tokenizer = jieba.Tokenizer()
             tokenizer.initialize()
-            for key in self._keys:
-                if len(key) > 1 and not is_ascii_word(key):
+            for key, kind in zip(self._keys, self._kinds):
+                if kind != COMPOUND and len(key) > 1 and not is_ascii_word(key):
                     tokenizer.add_word(key, freq=self._winning_freq(tokenizer, key))
             self._words = tokenizer.FREQ
             self._tokenizer = tokenizer

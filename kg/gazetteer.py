@@ -94,7 +94,7 @@ class Entity:
     """Web domains of a media outlet."""
     labels: tuple[str, ...] = ()
     """Labels archives use for a media outlet in front matter."""
-    source: str = field(default="", compare=False)
+    source: str = field(default="", compare=False, repr=False)
     """The YAML file the record came from (for messages)."""
 
     @property
@@ -149,8 +149,11 @@ class Gazetteer:
     0
     """
 
-    def __init__(self, entities: Iterable[Entity] = ()) -> None:
+    def __init__(self, entities: Iterable[Entity] = (), not_compounds: Iterable[str] = ()) -> None:
         self._entities: dict[str, Entity] = {}
+        self.not_compounds = frozenset(not_compounds)
+        """Runs of country abbreviations that are ordinary words (美德, 朝日), never compounds."""
+        self._fingerprint = ""
         for entity in entities:
             self.add(entity)
 
@@ -161,9 +164,11 @@ class Gazetteer:
                 f"(also in {self._entities[entity.id].source or '?'}); ids must be unique"
             )
         self._entities[entity.id] = entity
+        self._fingerprint = ""
 
     def remove(self, entity_id: str) -> None:
         del self._entities[entity_id]
+        self._fingerprint = ""
 
     def __len__(self) -> int:
         return len(self._entities)
@@ -182,10 +187,12 @@ class Gazetteer:
 
     def fingerprint(self) -> str:
         """A hash of the content, for cache keys: any edit to any record changes it."""
-        digest = hashlib.sha256()
-        for entity in sorted(self, key=lambda e: e.id):
-            digest.update(json.dumps(_to_yaml_record(entity), ensure_ascii=False).encode())
-        return digest.hexdigest()[:16]
+        if not self._fingerprint:
+            digest = hashlib.sha256(repr(sorted(self.not_compounds)).encode())
+            for entity in sorted(self, key=lambda e: e.id):
+                digest.update(repr(entity).encode())
+            self._fingerprint = digest.hexdigest()[:16]
+        return self._fingerprint
 
     def names(self) -> list[tuple[str, EntityType]]:
         """Every searched name, in both scripts, with its entity type, sorted.
@@ -248,7 +255,9 @@ def gazetteer_files(path: str | Path) -> list[Path]:
     files = sorted(
         p
         for p in root.rglob("*.yaml")
-        if p.is_file() and "tools" not in p.relative_to(root).parts[:-1]
+        if p.is_file()
+        and "tools" not in p.relative_to(root).parts[:-1]
+        and p.relative_to(root).as_posix() != SETTINGS_FILE
     )
     if not files:
         raise GazetteerError(f"gazetteer folder {str(root)!r} holds no *.yaml file")
@@ -336,13 +345,30 @@ def _entity_from_record(record: dict, source: str) -> Entity:
     )
 
 
+SETTINGS_FILE = "settings.yaml"
+
+
+def load_settings(path: str | Path) -> dict:
+    """The gazetteer-wide rules in ``settings.yaml`` (``not_compounds: [美德, …]``), if any."""
+    file = Path(path) / SETTINGS_FILE
+    if not file.is_file():
+        return {}
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
+    except yaml.YAMLError as err:
+        raise GazetteerError(f"{file}: not valid YAML: {err}".splitlines()[0]) from err
+    if not isinstance(data, dict) or not all(isinstance(w, str) for w in data.get("not_compounds", [])):
+        raise GazetteerError(f"{file}: expected 'not_compounds: [word, ...]'")
+    return data
+
+
 def load(path: str | Path = "gazetteer") -> Gazetteer:
     """Load every YAML file of a gazetteer folder.
 
     Raises :class:`GazetteerError` naming the file and record for the first malformed record;
     :func:`check` lists all problems instead.
     """
-    gazetteer = Gazetteer()
+    gazetteer = Gazetteer(not_compounds=load_settings(path).get("not_compounds", ()))
     for file in gazetteer_files(path):
         for number, record in enumerate(_read_records(file), 1):
             where = (

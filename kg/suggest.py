@@ -56,6 +56,7 @@ from pathlib import Path
 
 from kg.articles import ARTICLE_SUFFIXES, discover, read_article
 from kg.errors import ArticleError, KgError
+from kg.extract import Matcher, resolve_overlaps
 from kg.gazetteer import Gazetteer
 from kg.records import EntityType
 from kg.text import normalise, to_traditional
@@ -86,6 +87,13 @@ _TITLES = (
     "代表", "成員", "社工", "候選人", "參選人", "被告", "證人", "行政長官", "總領事", "執委",
     "幹事", "總警司", "畫家", "詩人", "校董", "司機", "義工", "學生",
 )  # fmt: skip
+_FOREIGN_TITLES = (
+    "總統", "副總統", "總理", "首相", "外長", "外相", "國務卿", "大使", "國王", "女王",
+    "王子", "教宗", "防長", "財長", "國防部長", "外交部長", "發言人",
+)  # fmt: skip
+"""Titles after which a name need not start with a Chinese surname (拜登, 蓬佩奧)."""
+_NAME_TAILS = ("先生", "女士", "小姐", "太太", "伯伯", "婆婆", "姑娘", "老師", "同學", "官")
+"""Forms of address: 陳先生 and 胡官 are not names."""
 _VERBS = (
     "表示", "說", "指出", "指", "稱", "認為", "強調", "回應", "透露", "批評", "坦言", "直言",
     "質疑", "承認", "解釋", "重申", "宣布", "宣佈", "相信", "估計", "希望", "補充", "形容",
@@ -172,6 +180,8 @@ class _Patterns:
     title: re.Pattern
     title_before: re.Pattern
     title_person: re.Pattern
+    foreign_titles: frozenset[str]
+    tails: tuple[str, ...]
     suffix: re.Pattern
     suffix_kind: dict[str, EntityType]
     surnames: frozenset[str]
@@ -214,8 +224,10 @@ def _patterns() -> _Patterns:
         verb=re.compile(f"(?:{adverbs}){{0,2}}(?:{verbs})"),
         title=re.compile(titles),
         title_before=re.compile(f"(?:{titles})$"),
+        foreign_titles=frozenset(normalise(t) for t in _FOREIGN_TITLES),
+        tails=tuple(normalise(t) for t in (*_TITLES, *_NAME_TAILS)),
         title_person=re.compile(
-            rf"(?:{titles})([{_NAME_CHARS}]{{2,6}}?)(?={after}|[，、。（(」：]|与|和|及|在|于|对|向|等)"
+            rf"({titles})([{_NAME_CHARS}]{{2,6}}?)(?={after}|[，、。（(」：]|与|和|及|在|于|对|向|等)"
         ),
         suffix=re.compile("|".join(pieces)),
         suffix_kind=suffix_kind,
@@ -292,8 +304,10 @@ def mine(text: str, into: Mined | None = None) -> Mined:
         for size in range(2, len(cut) + 1):
             contexts[(PERSON, cut[-size:])] += 1
     for match in pats.title_person.finditer(norm):
-        name = match.group(1)
-        if not pats.bad_inside.search(name):
+        name = match.group(2)
+        if _is_person_name(name, pats) or (
+            match.group(1) in pats.foreign_titles and not pats.bad_inside.search(name)
+        ):
             found.titled[(PERSON, name)] += 1
     for match in pats.suffix.finditer(norm):
         end = match.end()
@@ -317,6 +331,8 @@ def _after_title(run: str, pats: _Patterns) -> str:
 def _is_person_name(name: str, pats: _Patterns) -> bool:
     """Two to four characters, starting with a surname, no function word inside."""
     if not 2 <= len(name) <= _PERSON_MAX or pats.bad_inside.search(name):
+        return False
+    if name.endswith(pats.tails):
         return False
     if name[:2] in pats.compound_surnames:
         return len(name) >= 3
@@ -387,9 +403,9 @@ class Counts:
 
     articles: Counter = field(default_factory=Counter)
     mentions: Counter = field(default_factory=Counter)
-    """Occurrences outside any longer searched name."""
-    inside_known: Counter = field(default_factory=Counter)
-    inside_candidate: Counter = field(default_factory=Counter)
+    """Occurrences on word boundaries, outside any longer searched name."""
+    occurrences: Counter = field(default_factory=Counter)
+    """All occurrences of the string."""
     cues: dict[int, Counter] = field(default_factory=dict)
     surfaces: dict[int, Counter] = field(default_factory=dict)
     """Index -> the name as written -> occurrences."""
@@ -399,8 +415,7 @@ class Counts:
     def update(self, other: Counts) -> None:
         self.articles.update(other.articles)
         self.mentions.update(other.mentions)
-        self.inside_known.update(other.inside_known)
-        self.inside_candidate.update(other.inside_candidate)
+        self.occurrences.update(other.occurrences)
         for index, cues in other.cues.items():
             self.cues.setdefault(index, Counter()).update(cues)
         for index, surfaces in other.surfaces.items():
@@ -411,21 +426,28 @@ class Counts:
 
 
 class _Search:
-    """The candidates and the known names that contain one, in one automaton."""
+    """The candidates and the known names that contain one, in one :class:`Matcher`.
+
+    Occurrences are found as ``kg build`` would find them if the candidates were in the
+    gazetteer: on word boundaries, longest name first, so that a candidate inside a longer
+    known name or candidate, or cut across a word, does not count.
+    """
 
     def __init__(self, candidates: dict[str, EntityType], known: Iterable[str]) -> None:
-        import ahocorasick_rs
+        from kg.gazetteer import Entity
 
         self.names = list(candidates)
         self.kinds = [candidates[n] for n in self.names]
-        containing = [k for k in known if _has_substring(k, candidates)]
         self.n_candidates = len(self.names)
-        self.keys = self.names + sorted(set(containing) - set(candidates))
-        self.automaton = (
-            ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.Standard)
-            if self.keys
-            else None
-        )
+        containing = sorted(k for k in set(known) if _has_substring(k, candidates))
+        entities = [
+            Entity(id=f"c{i}", type=kind, name=name, en="-")
+            for i, (name, kind) in enumerate(zip(self.names, self.kinds))
+        ]
+        entities += [
+            Entity(id=f"k{i}", type="place", name=name, en="-") for i, name in enumerate(containing)
+        ]
+        self.matcher = Matcher(Gazetteer(entities)).prepare()
 
 
 def _has_substring(text: str, names: dict | frozenset) -> bool:
@@ -439,42 +461,36 @@ def _has_substring(text: str, names: dict | frozenset) -> bool:
 def count_names(chunk: str, search: _Search) -> Counts:
     """Count the candidates in the texts of a chunk (texts joined by the separator)."""
     counts = Counts()
-    if search.automaton is None:
+    if not search.n_candidates:
         return counts
+    matcher = search.matcher
     norm = normalise(chunk)
     pats = _patterns()
-    matches = search.automaton.find_matches_as_indexes(norm, overlapping=True)
-    matches.sort(key=lambda m: (m[1], -m[2]))
-    n_candidates = search.n_candidates
+    found = matcher.candidates(chunk, norm)
+    for cand in found:
+        if cand.entity_ids[0][0] == "c":
+            counts.occurrences[int(cand.entity_ids[0][1:])] += 1
+    chosen = resolve_overlaps(found, lambda c: matcher.has_sound_boundaries(c, chunk, norm))
     separators = [m.start() for m in re.finditer(_SEPARATOR, norm)]
-    known_end = candidate_end = -1
-    article = -1
-    seen: set[int] = set()
-    for index, start, end in matches:
-        here = bisect.bisect_right(separators, start)
-        if here != article:
-            article, seen = here, set()
-        if index >= n_candidates:
-            known_end = max(known_end, end)
+    seen: set[tuple[int, int]] = set()
+    for cand in chosen:
+        entity_id = cand.entity_ids[0]
+        if entity_id[0] != "c":
             continue
-        if known_end >= end:
-            counts.inside_known[index] += 1
-        elif candidate_end >= end:
-            counts.inside_candidate[index] += 1
-        else:
-            counts.mentions[index] += 1
-            if index not in seen:
-                seen.add(index)
-                counts.articles[index] += 1
-            counts.surfaces.setdefault(index, Counter())[chunk[start:end]] += 1
-            cue = _cue_at(norm, start, end, search.kinds[index], pats)
-            if cue:
-                counts.cues.setdefault(index, Counter())[cue] += 1
-            if counts.examples.get(index, (0, ""))[0] < 3:
-                quality, sentence = _example(chunk, start, end, bool(cue))
-                if quality > counts.examples.get(index, (-1, ""))[0]:
-                    counts.examples[index] = (quality, sentence)
-        candidate_end = max(candidate_end, end)
+        index, start, end = int(entity_id[1:]), cand.start, cand.end
+        counts.mentions[index] += 1
+        article = bisect.bisect_right(separators, start)
+        if (index, article) not in seen:
+            seen.add((index, article))
+            counts.articles[index] += 1
+        counts.surfaces.setdefault(index, Counter())[chunk[start:end]] += 1
+        cue = _cue_at(norm, start, end, search.kinds[index], pats)
+        if cue:
+            counts.cues.setdefault(index, Counter())[cue] += 1
+        if counts.examples.get(index, (0, ""))[0] < 3:
+            quality, sentence = _example(chunk, start, end, bool(cue))
+            if quality > counts.examples.get(index, (-1, ""))[0]:
+                counts.examples[index] = (quality, sentence)
     return counts
 
 
@@ -592,12 +608,7 @@ def suggest(
                 "is an article (see 'kg build' for the reasons)"
             )
         known = known_names(gazetteer)
-        freq, tags = _jieba_words()
-        candidates = {
-            name: kind
-            for name, kind in select_candidates(mined).items()
-            if name not in known and not _is_common_word(name, freq, tags)
-        }
+        candidates = drop_known(select_candidates(mined), gazetteer, known)
         _WORKER["search"] = search = _Search(candidates, known)
         counts = Counts()
         for part in _map(_count_chunk, [path for path, _ in jobs_1], workers):
@@ -654,6 +665,37 @@ def known_names(gazetteer: Gazetteer) -> frozenset[str]:
     return frozenset(keys)
 
 
+def drop_known(
+    candidates: dict[str, EntityType], gazetteer: Gazetteer, known: frozenset[str] | None = None
+) -> dict[str, EntityType]:
+    """Drop candidates the gazetteer knows, common words, and persons around a known person.
+
+    A person candidate that contains a known person's name is that name and a stray
+    character (習近平在, 林鄭月娥今早).
+
+    >>> from kg.gazetteer import Entity
+    >>> g = Gazetteer([Entity(id="x", type="person", name="習近平", en="Xi Jinping")])
+    >>> drop_known({"习近平": "person", "习近平在": "person", "方面": "person",
+    ...             "陈大文": "person"}, g)
+    {'陈大文': 'person'}
+    """
+    known = known_names(gazetteer) if known is None else known
+    people = frozenset(
+        normalise(name)
+        for entity in gazetteer
+        if entity.type == PERSON
+        for name in (entity.name, *entity.aliases, *entity.weak)
+    )
+    freq, tags = _jieba_words()
+    return {
+        name: kind
+        for name, kind in candidates.items()
+        if name not in known
+        and not _is_common_word(name, freq, tags)
+        and not (kind == PERSON and _has_substring(name, people))
+    }
+
+
 def _is_common_word(name: str, freq: dict, tags: dict) -> bool:
     """A frequent word of jieba's dictionary that is not tagged as a proper noun."""
     return freq.get(name, 0) >= COMMON_FREQUENCY and tags.get(name, "") not in _PROPER_TAGS
@@ -664,8 +706,7 @@ def rank(search: _Search, counts: Counts, top: int) -> list[Suggestion]:
     ranked = []
     for index, name in enumerate(search.names):
         mentions = counts.mentions[index]
-        inside = counts.inside_known[index] + counts.inside_candidate[index]
-        if not mentions or inside >= INSIDE_SHARE * (mentions + inside):
+        if not mentions or mentions < (1 - INSIDE_SHARE) * counts.occurrences[index]:
             continue
         ranked.append((-counts.articles[index], -mentions, name, index))
     ranked.sort()

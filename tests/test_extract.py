@@ -227,3 +227,19 @@ def test_person_in_the_name_of_an_administration_is_not_a_mention(matcher):
 def test_place_in_an_agreement_or_a_venue_is_not_a_mention(matcher):
     assert found(matcher, "按照香港气候协议目标") == []
     assert found(matcher, "香港單車館開放") == []
+
+
+def test_listed_words_are_never_compounds():
+    from kg.extract import Matcher
+    from kg.gazetteer import Entity, Gazetteer
+
+    g = Gazetteer(
+        [
+            Entity(id="us", type="place", name="美國", en="United States", abbr="美"),
+            Entity(id="de", type="place", name="德國", en="Germany", abbr="德"),
+        ],
+        not_compounds=["美德"],
+    )
+    matcher = Matcher(g).prepare()
+    assert matcher.find("這是一種美德") == []
+    assert [m.entity_id for m in matcher.find("德美關係")] == ["de", "us"]
