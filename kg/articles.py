@@ -189,7 +189,7 @@ _MD_DROP = (
 _MD_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.S | re.I)
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\s*\)")
 _MD_LINK = re.compile(
-    r"\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]"
+    r"\[([^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*)\]"
     r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)"
     r"|<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>",
     re.S | re.I,
@@ -586,7 +586,8 @@ def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
             url, label = match.group(3), _MD_TAG.sub("", match.group(4))
         else:
             url, label = match.group(2), match.group(1)
-        links.append(Link(url=html.unescape(url.strip()), title=_clean(html.unescape(label))))
+        label = _clean(label)
+        links.append(Link(url=html.unescape(url.strip()), title=html.unescape(label)))
         start, end = match.span()
         line_start = match.string.rfind("\n", 0, start) + 1
         line_end = match.string.find("\n", end)

@@ -61,6 +61,7 @@ _PLACE_PREFIXES_NAME = re.compile(
     rf"|省委|市委|区委|县委|党委|协议|协定|公约|条约)"
     rf"|(?:政府|话))"
 )
+_LOCAL_BRANCH = re.compile(rf"{_HAN}{{2,8}}?(?:省委|市委|区委|县委|党委|支部)")
 _NAME_MARGIN = 10  # how much likelier than its own split a gazetteer name is made for jieba
 
 
@@ -289,7 +290,7 @@ class Matcher:
         inside a book title 《巴黎協定》; a place that begins a company, court, venue or
         party committee (合肥某某科技有限公司, 天津第一中級人民法院, 屯門康樂體育中心,
         重慶市委); a person in "the X administration" (奧巴馬政府); a place in a dialect
-        (廣東話).
+        (廣東話); a party in the name of one of its local committees (中共北京市順義區委).
         """
         if _inside_book_title(cand.start, cand.end, brackets):
             return True
@@ -300,6 +301,8 @@ class Matcher:
             return bool(_PLACE_PREFIXES_NAME.match(norm, cand.end))
         if types == {"person"}:
             return norm.startswith(("政府", "内阁", "当局"), cand.end)
+        if types == {"institution"}:
+            return bool(_LOCAL_BRANCH.match(norm, cand.end))
         return False
 
     def has_sound_boundaries(self, cand: Candidate, text: str, norm: str) -> bool:

@@ -243,3 +243,13 @@ def test_listed_words_are_never_compounds():
     matcher = Matcher(g).prepare()
     assert matcher.find("這是一種美德") == []
     assert [m.entity_id for m in matcher.find("德美關係")] == ["de", "us"]
+
+
+def test_institution_in_the_name_of_its_local_committee_is_not_a_mention():
+    from kg.extract import Matcher
+    from kg.gazetteer import Entity, Gazetteer
+
+    ccp = Entity(id="ccp", type="institution", name="中國共產黨", en="CCP", aliases=("中共",))
+    matcher = Matcher(Gazetteer([ccp])).prepare()
+    assert matcher.find("擔任中共北京市順義區委書記") == []
+    assert [m.surface for m in matcher.find("中共今日宣布")] == ["中共"]
