@@ -187,6 +187,7 @@ class Matcher:
         self._types = {e.id: e.type for e in gazetteer}
         self._tokenizer = None
         self._segment_cache: dict[str, frozenset[int]] = {}
+        self._crossed_cache: dict[tuple[int, str, str], bool] = {}
         self._words: dict[str, int] = {}
 
     def _add(self, key: str, kind: int, entity_ids: tuple[str, ...]) -> None:
@@ -317,7 +318,14 @@ class Matcher:
             if before in "/.@" or norm[end : end + 2] in _URL_CONTINUATIONS:
                 return False  # part of a web address: facebook.com/joebiden
             return not self._acronym[index] or _halfwidth(text[start:end]) == self._acronym[index]
-        return not self._crossed(norm, start, end) or self._cut_at_edges(norm, start, end)
+        context = (index, norm[max(0, start - 2) : start], norm[end : end + 1])
+        crossed = self._crossed_cache.get(context)
+        if crossed is None:
+            crossed = self._crossed(norm, start, end)
+            if len(self._crossed_cache) > 500_000:
+                self._crossed_cache.clear()
+            self._crossed_cache[context] = crossed
+        return not crossed or self._cut_at_edges(norm, start, end)
 
     def find(self, text: str, article_id: str = "", sections: Sequence = ()) -> list[Mention]:
         """All mentions in `text`, in order, never overlapping, `text[start:end] == surface`."""
