@@ -56,8 +56,26 @@ def cli() -> None:
     show_default=True,
     help="RDF serialisation.",
 )
+@click.option(
+    "--min-co-mentions",
+    default=2,
+    show_default=True,
+    help="Articles two entities must share to be linked as co-mentioned.",
+)
 def build(
-    inputs, gazetteer, out, jobs, strict, no_cache, quiet, max_nodes, view, focus, base, rdf_format
+    inputs,
+    gazetteer,
+    out,
+    jobs,
+    strict,
+    no_cache,
+    quiet,
+    max_nodes,
+    view,
+    focus,
+    base,
+    rdf_format,
+    min_co_mentions,
 ) -> None:
     """Build the graph of the articles in INPUTS (files or folders; default: seeds/)."""
     from kg.pipeline import BuildOptions
@@ -66,7 +84,7 @@ def build(
     options = BuildOptions(
         gazetteer=gazetteer, out=out, jobs=jobs, strict=False, cache=not no_cache,
         progress=not quiet and sys.stderr.isatty(), max_nodes=max_nodes, view=view,
-        focus=focus, base=base, rdf_format=rdf_format,
+        focus=focus, base=base, rdf_format=rdf_format, min_co_mentions=min_co_mentions,
     )  # fmt: skip
     try:
         result = run_build(list(inputs) or ["seeds"], options=options)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -357,7 +356,9 @@ def load_settings(path: str | Path) -> dict:
         data = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     except yaml.YAMLError as err:
         raise GazetteerError(f"{file}: not valid YAML: {err}".splitlines()[0]) from err
-    if not isinstance(data, dict) or not all(isinstance(w, str) for w in data.get("not_compounds", [])):
+    if not isinstance(data, dict) or not all(
+        isinstance(w, str) for w in data.get("not_compounds", [])
+    ):
         raise GazetteerError(f"{file}: expected 'not_compounds: [word, ...]'")
     return data
 

@@ -10,7 +10,8 @@ are institutions) and ``article`` (``stub`` True for linked articles not in the 
 
 Edges (key): ``mentions`` article→entity (count, first_offset, in_title, in_lead),
 ``published_by`` article→publisher, ``related`` article→article, ``co_mentioned``
-entity→entity in id order (articles, first_date, last_date), ``located_in`` place→place.
+entity→entity in id order for pairs named together in at least `min_co_mentions` articles
+(articles, first_date, last_date), ``located_in`` place→place.
 
 Examples
 --------
@@ -27,9 +28,8 @@ True
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import networkx as nx
 
@@ -48,13 +48,6 @@ def article_node(article_id: str) -> str:
     return ARTICLE_PREFIX + article_id
 
 
-@dataclass
-class _PairStats:
-    articles: int
-    first_date: str
-    last_date: str
-
-
 class GraphBuilder:
     """Accumulates article records one at a time; :meth:`finish` returns the graph.
 
@@ -62,10 +55,12 @@ class GraphBuilder:
     streams through in bounded memory.
     """
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, min_co_mentions: int = 2) -> None:
         self.gazetteer = gazetteer
+        self.min_co_mentions = min_co_mentions
         self.graph = nx.MultiDiGraph()
-        self._pairs: dict[tuple[str, str], _PairStats] = {}
+        self._entity_index: dict[str, int] = {}
+        self._together: list[tuple[str, list[int]]] = []  # (date, entity numbers) per article
         self._links: list[tuple[str, str, str]] = []  # (from article node, url, title)
         self._by_url: dict[str, str] = {}
         self._entity_mentions: Counter[str] = Counter()
@@ -117,16 +112,10 @@ class GraphBuilder:
             )
             self._entity_mentions[entity_id] += count
             self._entity_articles[entity_id] += 1
-        for pair in itertools.combinations(sorted(counts), 2):
-            stats = self._pairs.get(pair)
-            if stats is None:
-                self._pairs[pair] = _PairStats(1, article.date, article.date)
-            else:
-                stats.articles += 1
-                if article.date and (not stats.first_date or article.date < stats.first_date):
-                    stats.first_date = article.date
-                if article.date > stats.last_date:
-                    stats.last_date = article.date
+        if len(counts) > 1:
+            index = self._entity_index
+            numbers = [index.setdefault(e, len(index)) for e in counts]
+            self._together.append((article.date, numbers))
         for link in article.links:
             self._links.append((node, link.url, link.title))
 
@@ -142,14 +131,14 @@ class GraphBuilder:
         for entity_id, count in self._entity_mentions.items():
             graph.nodes[entity_id]["mentions"] = count
             graph.nodes[entity_id]["articles"] = self._entity_articles[entity_id]
-        for (a, b), stats in self._pairs.items():
+        for a, b, articles, first_date, last_date in self._co_mentions():
             graph.add_edge(
                 a,
                 b,
                 key="co_mentioned",
-                articles=stats.articles,
-                first_date=stats.first_date,
-                last_date=stats.last_date,
+                articles=articles,
+                first_date=first_date,
+                last_date=last_date,
             )
         for source, url, title in self._links:
             target = self._by_url.get(url)
@@ -170,6 +159,45 @@ class GraphBuilder:
                 if container is not None and container.id in graph:
                     graph.add_edge(node, container.id, key="located_in")
         return graph
+
+    def _co_mentions(self) -> Iterator[tuple[str, str, int, str, str]]:
+        """Entity pairs named in at least `min_co_mentions` articles, with the number of
+        articles and the first and last date, counted with numpy over all article pairs."""
+        if not self._together:
+            return
+        import numpy as np
+
+        names = sorted(self._entity_index, key=self._entity_index.get)
+        dates = sorted({d for d, _ in self._together if d})
+        rank = {d: i for i, d in enumerate(dates)}
+        size = len(names)
+        codes, when = [], []
+        for date, numbers in self._together:
+            ids = np.array(numbers, dtype=np.int64)
+            a, b = np.triu_indices(len(ids), 1)
+            lo, hi = np.minimum(ids[a], ids[b]), np.maximum(ids[a], ids[b])
+            codes.append(lo * size + hi)
+            when.append(np.full(len(a), rank.get(date, -1), dtype=np.int64))
+        code = np.concatenate(codes)
+        day = np.concatenate(when)
+        order = np.argsort(code, kind="stable")
+        code, day = code[order], day[order]
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        counts = np.diff(np.r_[starts, len(code)])
+        dated = np.where(day >= 0, day, len(dates))
+        first = np.minimum.reduceat(dated, starts)
+        last = np.maximum.reduceat(day, starts)
+        for start, count, lo_day, hi_day in zip(starts, counts, first, last):
+            if count < self.min_co_mentions:
+                continue
+            a, b = sorted((names[code[start] // size], names[code[start] % size]))
+            yield (
+                a,
+                b,
+                int(count),
+                dates[lo_day] if lo_day < len(dates) else "",
+                dates[hi_day] if hi_day >= 0 else "",
+            )
 
 
 def entity_attributes(entity: Entity) -> dict:

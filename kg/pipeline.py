@@ -75,6 +75,8 @@ class BuildOptions:
     focus: str | None = None
     base: str = DEFAULT_BASE
     rdf_format: str = "turtle"
+    min_co_mentions: int = 2
+    """Entity pairs become ``co_mentioned`` edges when named together in this many articles."""
 
 
 @dataclass
@@ -117,7 +119,9 @@ def process_file(
     return extract(article, matcher, publishers)
 
 
-def _map_one(path: str, root: str, matcher: Matcher, publishers: dict[str, str], gaz: Gazetteer) -> Mapped:
+def _map_one(
+    path: str, root: str, matcher: Matcher, publishers: dict[str, str], gaz: Gazetteer
+) -> Mapped:
     result = process_file(path, root, matcher, publishers)
     if isinstance(result, Skipped):
         return result
@@ -153,7 +157,9 @@ def _map(
         return
     context = multiprocessing.get_context("fork")
     gc.freeze()  # the matcher's big dictionaries stay shared with the workers, not copied
-    with context.Pool(workers, initializer=_init_worker, initargs=(matcher, publishers, gaz)) as pool:
+    with context.Pool(
+        workers, initializer=_init_worker, initargs=(matcher, publishers, gaz)
+    ) as pool:
         yield from pool.imap(_map_in_worker, jobs, chunksize=32)
 
 
@@ -235,12 +241,14 @@ def build(
 
     out_dir = Path(opts.out) if opts.out is not None else None
     cache = Cache(
-        out_dir / ".kg-cache" if out_dir and opts.cache else None, gaz.fingerprint(), code_fingerprint()
+        out_dir / ".kg-cache" if out_dir and opts.cache else None,
+        gaz.fingerprint(),
+        code_fingerprint(),
     )
     workers = opts.jobs or os.cpu_count() or 1
 
     clock = time.perf_counter()
-    builder = GraphBuilder(gaz)
+    builder = GraphBuilder(gaz, opts.min_co_mentions)
     mentions: list[Mention] = []
     report_files: list[dict] = []
     seen_urls: dict[str, str] = {}

@@ -95,7 +95,10 @@ def test_bad_files_are_reported_and_the_build_goes_on(tmp_path):
 def test_missing_input_is_one_error_line(tmp_path):
     result = run_kg("build", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"Error: input {str(tmp_path / 'nowhere')!r} does not exist (give a folder or a file)"
+    assert (
+        result.stderr.strip()
+        == f"Error: input {str(tmp_path / 'nowhere')!r} does not exist (give a folder or a file)"
+    )
 
 
 def test_missing_gazetteer_is_one_error_line(tmp_path):
