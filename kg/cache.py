@@ -2,12 +2,16 @@
 
 The key of a file is a hash of its bytes, its path and input root, the gazetteer's
 fingerprint and kg's code (version and source hash): editing a file, the gazetteer or
-changing kg invalidates exactly the records that depend on them. Records live in one pickle per cache folder,
-rewritten after each build with only the keys still in use.
+changing kg invalidates exactly the records that depend on them. Results live in one SQLite
+file, read and written one record at a time, so an archive never sits in memory whole.
+
+Hashing every byte of an archive on each rebuild would cost more than the rest of a
+no-change rebuild, so a file whose size and modification time are unchanged keeps its
+known content hash (as git's index does).
 
 Examples
 --------
->>> cache = Cache(None, "gazetteer-hash", "0.1.0")   # a disabled cache caches nothing
+>>> cache = Cache(None, "gazetteer-hash", "code-hash")   # a disabled cache caches nothing
 >>> cache.missing([("a.md", ".")])
 [('a.md', '.')]
 """
@@ -17,68 +21,133 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 Job = tuple[str, str]
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, signature TEXT NOT NULL, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS builds (name TEXT PRIMARY KEY, manifest TEXT NOT NULL);
+"""
 
 
 class Cache:
     """Map-step results by file key; a no-op when `folder` is None."""
 
-    def __init__(self, folder: Path | None, gazetteer_fingerprint: str, version: str) -> None:
+    def __init__(self, folder: Path | None, gazetteer_fingerprint: str, code: str) -> None:
         self.folder = folder
-        self._salt = f"{version}\0{gazetteer_fingerprint}\0".encode()
-        self._stored: dict[str, object] = {}
+        self._salt = f"{code}\0{gazetteer_fingerprint}\0".encode()
         self._keys: dict[Job, str] = {}
-        self._fresh: dict[str, object] = {}
-        if folder is not None and (folder / "records.pickle").exists():
+        self._db: sqlite3.Connection | None = None
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
             try:
-                with open(folder / "records.pickle", "rb") as f:
-                    self._stored = pickle.load(f)
-            except Exception:  # a corrupt or foreign cache is only a slower build
-                self._stored = {}
+                self._db = _connect(folder / "cache.sqlite")
+            except sqlite3.DatabaseError:  # a corrupt cache is only a slower build
+                (folder / "cache.sqlite").unlink(missing_ok=True)
+                self._db = _connect(folder / "cache.sqlite")
+            self._digests = dict(
+                ((path, signature), digest)
+                for path, signature, digest in self._db.execute(
+                    "SELECT path, signature, digest FROM stats"
+                )
+            )
+            self._new_digests: list[tuple[str, str, str]] = []
 
     def key(self, job: Job) -> str:
+        """The cache key of a file: content hash, path, root, gazetteer and code."""
         if job not in self._keys:
             digest = hashlib.blake2b(self._salt, digest_size=16)
             digest.update(f"{job[0]}\0{job[1]}\0".encode())
-            try:
-                digest.update(Path(job[0]).read_bytes())
-            except OSError:
-                digest.update(b"\0unreadable")
+            digest.update(self._content_digest(job[0]).encode())
             self._keys[job] = digest.hexdigest()
         return self._keys[job]
 
+    def _content_digest(self, path: str) -> str:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return "unreadable"
+        signature = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+        known = self._digests.get((path, signature)) if self._db is not None else None
+        if known:
+            return known
+        try:
+            digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            return "unreadable"
+        if self._db is not None:
+            self._new_digests.append((path, signature, digest))
+        return digest
+
     def missing(self, jobs: Sequence[Job]) -> list[Job]:
         """The jobs whose result is not cached (all of them when the cache is off)."""
-        if self.folder is None:
+        if self._db is None:
             return list(jobs)
-        return [job for job in jobs if self.key(job) not in self._stored]
+        stored = {row[0] for row in self._db.execute("SELECT key FROM results")}
+        return [job for job in jobs if self.key(job) not in stored]
 
     def merge(
         self, jobs: Sequence[Job], todo: Sequence[Job], fresh: Iterable[object]
     ) -> Iterator[object]:
-        """All results in the order of `jobs`: cached ones, and `fresh` ones for `todo`."""
+        """All results in the order of `jobs`: cached ones, and `fresh` ones for `todo`,
+        which are stored as they pass."""
         fresh_iter = iter(fresh)
         pending = set(todo)
         for job in jobs:
             if job in pending:
                 result = next(fresh_iter)
-                if self.folder is not None:
-                    self._fresh[self.key(job)] = result
+                if self._db is not None:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO results VALUES (?, ?)",
+                        (self.key(job), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
+                    )
                 yield result
             else:
-                result = self._stored[self.key(job)]
-                self._fresh[self.key(job)] = result
-                yield result
+                row = self._db.execute(
+                    "SELECT value FROM results WHERE key = ?", (self.key(job),)
+                ).fetchone()
+                yield pickle.loads(row[0])
 
-    def save(self) -> None:
-        """Keep exactly the results of this build."""
-        if self.folder is None:
+    def manifest(self, jobs: Sequence[Job], settings: str) -> str:
+        """A fingerprint of a whole build: every file key, in order, and the settings."""
+        digest = hashlib.blake2b(settings.encode(), digest_size=16)
+        for job in jobs:
+            digest.update(self.key(job).encode())
+        return digest.hexdigest()
+
+    def last_build(self) -> str:
+        if self._db is None:
+            return ""
+        row = self._db.execute("SELECT manifest FROM builds WHERE name = 'last'").fetchone()
+        return row[0] if row else ""
+
+    def save(self, jobs: Sequence[Job], manifest: str = "") -> None:
+        """Keep exactly the results of this build, and remember it as the last one."""
+        if self._db is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".records.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            pickle.dump(self._fresh, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.folder / "records.pickle")
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM keep")
+        db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((self.key(job),) for job in jobs))
+        db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM keep)")
+        db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?)", self._new_digests)
+        db.execute("INSERT OR REPLACE INTO builds VALUES ('last', ?)", (manifest,))
+        db.commit()
+        self._new_digests = []
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.commit()
+            self._db.close()
+            self._db = None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(_SCHEMA)
+    return db

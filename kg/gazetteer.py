@@ -347,6 +347,19 @@ def _entity_from_record(record: dict, source: str) -> Entity:
 SETTINGS_FILE = "settings.yaml"
 
 
+def source_fingerprint(path: str | Path = "gazetteer") -> str:
+    """A hash of a gazetteer folder's files, for cache keys, without parsing them."""
+    root = Path(path)
+    digest = hashlib.sha256()
+    files = gazetteer_files(root)
+    if root.is_dir() and (root / SETTINGS_FILE).is_file():
+        files.append(root / SETTINGS_FILE)
+    for file in files:
+        digest.update(str(file.relative_to(root) if root.is_dir() else file.name).encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def load_settings(path: str | Path) -> dict:
     """The gazetteer-wide rules in ``settings.yaml`` (``not_compounds: [美德, …]``), if any."""
     file = Path(path) / SETTINGS_FILE

@@ -29,7 +29,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,16 +79,65 @@ class BuildOptions:
     """Entity pairs become ``co_mentioned`` edges when named together in this many articles."""
 
 
-@dataclass
 class BuildResult:
-    """What :func:`build` made: the graph, every mention, counts, and the report."""
+    """What :func:`build` made: the graph, every mention, counts, and the report.
 
-    graph: nx.MultiDiGraph
-    mentions: list[Mention]
-    counts: dict[str, int]
-    report: dict
-    timings: dict[str, float] = field(default_factory=dict)
-    outputs: dict[str, Path] = field(default_factory=dict)
+    When a build finds its outputs up to date it does no work; `graph` and `mentions` are
+    then read back from the output folder the first time they are asked for.
+    """
+
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph | None,
+        mentions: list[Mention] | None,
+        counts: dict[str, int],
+        report: dict,
+        timings: dict[str, float] | None = None,
+        outputs: dict[str, Path] | None = None,
+        up_to_date: bool = False,
+    ) -> None:
+        self._graph = graph
+        self._mentions = mentions
+        self.counts = counts
+        self.report = report
+        self.timings = timings or {}
+        self.outputs = outputs or {}
+        self.up_to_date = up_to_date
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            self._graph = load(self.outputs["graphml"])
+        return self._graph
+
+    @property
+    def mentions(self) -> list[Mention]:
+        if self._mentions is None:
+            with open(self.outputs["mentions"], encoding="utf-8") as lines:
+                rows = (json.loads(line) for line in lines)
+                self._mentions = [
+                    Mention(
+                        r["article_id"],
+                        r["entity_id"],
+                        r["surface"],
+                        r["start"],
+                        r["end"],
+                        r["part"],
+                    )
+                    for r in rows
+                ]
+        return self._mentions
+
+
+_OUTPUT_FILES = {
+    "html": "graph.html",
+    "graphml": "graph.graphml",
+    "entities_csv": "entities.csv",
+    "edges_csv": "edges.csv",
+    "report": "report.json",
+    "mentions": "mentions.jsonl",
+    "articles": "articles.jsonl",
+}
 
 
 @functools.cache
@@ -227,13 +276,6 @@ def build(
     opts = BuildOptions(**fields)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-
-    gaz = gazetteer if isinstance(gazetteer, Gazetteer) else gazetteer_module.load(opts.gazetteer)
-    matcher = Matcher(gaz).prepare()
-    publishers = gaz.publisher_index()
-    timings["gazetteer"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
     files = [(str(path), str(root)) for path, root in discover(inputs)]
     if not files:
         raise KgError(f"no files found under {', '.join(map(str, inputs))}")
@@ -242,9 +284,33 @@ def build(
     out_dir = Path(opts.out) if opts.out is not None else None
     cache = Cache(
         out_dir / ".kg-cache" if out_dir and opts.cache else None,
-        gaz.fingerprint(),
+        gazetteer.fingerprint()
+        if isinstance(gazetteer, Gazetteer)
+        else gazetteer_module.source_fingerprint(opts.gazetteer),
         code_fingerprint(),
     )
+    try:
+        return _build(inputs, gazetteer, opts, files, out_dir, cache, timings)
+    finally:
+        cache.close()
+
+
+def _build(
+    inputs, gazetteer, opts: BuildOptions, files, out_dir, cache: Cache, timings
+) -> BuildResult:
+    settings = repr((sorted(inputs, key=str), opts.max_nodes, opts.view, opts.focus, opts.base,
+                     opts.rdf_format, opts.min_co_mentions))  # fmt: skip
+    manifest = cache.manifest(files, settings)
+    if out_dir is not None and manifest == cache.last_build():
+        up_to_date = _up_to_date(out_dir, opts, timings)
+        if up_to_date is not None:
+            return up_to_date
+
+    clock = time.perf_counter()
+    gaz = gazetteer if isinstance(gazetteer, Gazetteer) else gazetteer_module.load(opts.gazetteer)
+    matcher = Matcher(gaz).prepare()
+    publishers = gaz.publisher_index()
+    timings["gazetteer"] = time.perf_counter() - clock
     workers = opts.jobs or os.cpu_count() or 1
 
     clock = time.perf_counter()
@@ -283,7 +349,6 @@ def build(
                 "publisher": result.publisher_id,
                 "mentions": len(result.mentions),
             })  # fmt: skip
-        cache.save()
     except BaseException:
         mentions_out.discard()
         articles_out.discard()
@@ -330,6 +395,7 @@ def build(
             mentions=out_dir / "mentions.jsonl", articles=out_dir / "articles.jsonl"
         )
         timings["export"] = time.perf_counter() - clock
+        cache.save(files, manifest)
         write_atomic(out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n")
     if opts.strict and skipped:
         first = skipped[0]
@@ -337,6 +403,22 @@ def build(
             f"{len(skipped)} of {len(files)} files skipped (--strict); first: {first['path']}: {first['reason']}"
         )
     return result
+
+
+def _up_to_date(out_dir: Path, opts: BuildOptions, timings: dict) -> BuildResult | None:
+    """The last build's result when every output of it is still in place, else None."""
+    outputs = {name: out_dir / file for name, file in _OUTPUT_FILES.items()}
+    outputs["rdf"] = out_dir / f"graph.{SUFFIXES[opts.rdf_format]}"
+    if not all(path.exists() for path in outputs.values()):
+        return None
+    report = json.loads(outputs["report"].read_text(encoding="utf-8"))
+    if opts.strict and report["skipped"]:
+        first = report["skipped"][0]
+        raise KgError(
+            f"{len(report['skipped'])} of {report['counts']['files']} files skipped (--strict); "
+            f"first: {first['path']}: {first['reason']}"
+        )
+    return BuildResult(None, None, report["counts"], report, timings, outputs, up_to_date=True)
 
 
 def _write_outputs(

@@ -111,3 +111,38 @@ def test_shared_corpus_every_file_read_or_reported(corpus_dir, tarball, tmp_path
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert len(report["files"]) == files
     assert not any(isinstance(r, Skipped) for r in result.mentions)
+
+
+def test_rebuild_with_nothing_changed_is_up_to_date(tmp_path):
+    out = tmp_path / "out"
+    first = kg.build([SEEDS], gazetteer=GAZETTEER, out=out)
+    html = (out / "graph.html").stat().st_mtime_ns
+    again = kg.build([SEEDS], gazetteer=GAZETTEER, out=out)
+    assert again.up_to_date and not first.up_to_date
+    assert (out / "graph.html").stat().st_mtime_ns == html
+    assert again.counts == first.counts
+    assert again.graph.number_of_nodes() == first.graph.number_of_nodes()
+    assert len(again.mentions) == len(first.mentions)
+    assert again.mentions[0] == first.mentions[0]
+    other_view = kg.build([SEEDS], gazetteer=GAZETTEER, out=out, max_nodes=5)
+    assert not other_view.up_to_date
+    (out / "graph.ttl").unlink()
+    assert not kg.build([SEEDS], gazetteer=GAZETTEER, out=out, max_nodes=5).up_to_date
+    assert (out / "graph.ttl").exists()
+
+
+def test_editing_the_gazetteer_invalidates_the_cache(tmp_path):
+    gazetteer = tmp_path / "gazetteer"
+    shutil.copytree(GAZETTEER, gazetteer)
+    out = tmp_path / "out"
+    kg.build([SEEDS], gazetteer=gazetteer, out=out)
+    people = gazetteer / "people" / "tw.yaml"
+    people.write_text(
+        people.read_text(encoding="utf-8").replace(
+            "name: 張惇涵", "name: 張惇涵\n  weak: [張惇涵]"
+        ),
+        encoding="utf-8",
+    )
+    result = kg.build([SEEDS], gazetteer=gazetteer, out=out)
+    assert not result.up_to_date
+    assert "chang-tun-han" not in {m.entity_id for m in result.mentions}
