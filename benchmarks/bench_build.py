@@ -61,7 +61,9 @@ def _tree_rss(pid: int) -> int:
 def run(cmd: list[str], cwd: Path | None = None) -> dict:
     """Run a command; its wall time, peak tree RSS and exit code."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     peak = 0
     done = threading.Event()
 
@@ -140,7 +142,9 @@ def main() -> None:
 
         half = work / "half"
         link_tree(files[: len(files) // 2], corpus, half)
-        results["kg (half the files)"] = run([*kg, str(half), "--out", str(work / "out-half"), "--no-cache"])
+        results["kg (half the files)"] = run(
+            [*kg, str(half), "--out", str(work / "out-half"), "--no-cache"]
+        )
         results["kg"] = run([*kg, str(corpus), "--out", str(work / "out"), "--no-cache"])
         stages = json.loads((work / "out" / "timings.json").read_text())
         counts = json.loads((work / "out" / "report.json").read_text())["counts"]
@@ -155,7 +159,9 @@ def main() -> None:
         peer = SHARED / "bench" / "peer_pipeline.py"
         results["floor"] = run([sys.executable, str(floor), str(names), f"@{listing}"])
         if not args.skip_peer:
-            results["peer"] = run([sys.executable, str(peer), str(names), str(work / "peer"), f"@{listing}"])
+            results["peer"] = run(
+                [sys.executable, str(peer), str(names), str(work / "peer"), f"@{listing}"]
+            )
 
         full = results["kg"]["wall"]
         lines = [
@@ -177,10 +183,16 @@ def main() -> None:
             )
         lines += ["", "| ratio | value | target |", "|---|---:|---:|"]
         if "peer" in results:
-            lines.append(f"| peer / kg (speed-up) | {results['peer']['wall'] / full:.1f}x | >= 20x |")
+            lines.append(
+                f"| peer / kg (speed-up) | {results['peer']['wall'] / full:.1f}x | >= 20x |"
+            )
         lines.append(f"| kg / floor | {full / results['floor']['wall']:.2f}x | <= 3x |")
-        lines.append(f"| no-change rebuild / full | {results['kg rebuild, no change']['wall'] / full:.0%} | <= 10% |")
-        lines.append(f"| +1% rebuild / full | {results['kg rebuild, +1% files']['wall'] / full:.0%} | <= 15% |")
+        lines.append(
+            f"| no-change rebuild / full | {results['kg rebuild, no change']['wall'] / full:.0%} | <= 10% |"
+        )
+        lines.append(
+            f"| +1% rebuild / full | {results['kg rebuild, +1% files']['wall'] / full:.0%} | <= 15% |"
+        )
         lines.append(
             f"| peak RSS, half -> all files | {results['kg (half the files)']['peak_rss'] / 2**20:,.0f} -> "
             f"{results['kg']['peak_rss'] / 2**20:,.0f} MiB | <= 1536 MiB |"

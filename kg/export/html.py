@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import jinja2
@@ -29,6 +30,9 @@ from kg.graph import entity_nodes
 
 VIEWS = ("auto", "entities", "articles", "all")
 DEFAULT_MAX_NODES = 250
+STRONGEST_LINKS = 3
+"""In the entities view, each node keeps its few strongest co-mention links: a readable
+backbone instead of a hairball."""
 STYLE = {
     "person": ("#e4572e", "dot", "Person"),
     "institution": ("#2e86ab", "square", "Institution"),
@@ -89,13 +93,8 @@ def select_view(
         key=lambda n: (-graph.degree(n), n),
     )
     if view == "entities":
-        keep = entities[:max_nodes]
-        sub = graph.subgraph(keep).copy()
-        weak = sorted(
-            ((u, v, k) for u, v, k, d in sub.edges(keys=True, data=True)),
-            key=lambda e: -sub.edges[e].get("articles", 0),
-        )[4 * max_nodes :]
-        sub.remove_edges_from(weak)
+        sub = graph.subgraph(entities[:max_nodes]).copy()
+        sub.remove_edges_from(_weak_links(sub, STRONGEST_LINKS))
         return sub
     if view == "articles":
         keep = articles[: max_nodes * 3 // 4]
@@ -104,6 +103,19 @@ def select_view(
     keep = entities[: max_nodes // 2]
     keep += articles[: max_nodes - len(keep)]
     return _without_co_mentions(graph.subgraph(keep).copy())
+
+
+def _weak_links(graph: nx.MultiDiGraph, per_node: int) -> list[tuple[str, str, str]]:
+    """Edges that are not among the `per_node` strongest of either end (the backbone stays)."""
+    ranked: dict[str, list] = {}
+    for u, v, key, d in graph.edges(keys=True, data=True):
+        weight = d.get("articles", d.get("count", 1))
+        for node in (u, v):
+            ranked.setdefault(node, []).append((-weight, u, v, key))
+    strong = set()
+    for edges in ranked.values():
+        strong.update((u, v, k) for _, u, v, k in sorted(edges)[:per_node])
+    return [e for e in graph.edges(keys=True) if e not in strong]
 
 
 def _without_co_mentions(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -161,7 +173,9 @@ def page_data(sub: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
         kind = d.get("type", "article") if d.get("kind") == "entity" else "article"
         color, shape, _ = STYLE[kind]
         x, y = positions[node]
-        weight = d.get("mentions", 0) / biggest if kind != "article" else 0.15
+        weight = (
+            math.log1p(d.get("mentions", 0)) / math.log1p(biggest) if kind != "article" else 0.15
+        )
         search = " ".join(
             str(d.get(k, "")) for k in ("label", "name", "name_hans", "name_en", "aliases", "title")
         )
@@ -170,7 +184,7 @@ def page_data(sub: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
             label=_short_label(d.get("label") or node, 16 if kind == "article" else 40),
             color=color if not d.get("stub") else "#d0d0d0",
             shape=shape,
-            size=10 + 30 * weight**0.5,
+            size=8 + 28 * weight,
             x=round(float(x), 1),
             y=round(float(y), 1),
             kgtype=kind,
@@ -179,7 +193,7 @@ def page_data(sub: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
             url=d.get("url", ""),
         )
     for u, v, key, d in sorted(sub.edges(keys=True, data=True), key=lambda e: e[:3]):
-        width = 1 + min(d.get("articles", d.get("count", 1)), 10) / 2
+        width = 0.5 + min(d.get("articles", d.get("count", 1)), 50) / 20
         net.add_edge(u, v, title=None, width=width, tooltip=key.replace("_", " "),
                      arrows="to" if key != "co_mentioned" else "", dashes=key == "related")  # fmt: skip
     nodes, edges, *_ = net.get_network_data()
@@ -214,7 +228,10 @@ def to_html(
     options = {
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True},
-        "edges": {"smooth": False, "color": {"opacity": 0.5}},
+        "edges": {
+            "smooth": False,
+            "color": {"color": "#b0b0b0", "highlight": "#444444", "opacity": 0.6},
+        },
         "nodes": {"font": {"size": 14}},
     }
     env = jinja2.Environment(

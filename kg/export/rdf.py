@@ -139,7 +139,13 @@ def to_rdf(graph: nx.MultiDiGraph, format: str = "turtle", base: str = DEFAULT_B
         g = rdflib.Graph()
         g.parse(data=ntriples, format="nt")
         return g.serialize(format="json-ld", context={"@vocab": SCHEMA}, sort_keys=True).encode()
-    prefixes = {"schema": SCHEMA, "e": base + "entity/", "a": base + "article/", "xsd": XSD, "wd": WIKIDATA}
+    prefixes = {
+        "schema": SCHEMA,
+        "e": base + "entity/",
+        "a": base + "article/",
+        "xsd": XSD,
+        "wd": WIKIDATA,
+    }
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     lines = text.split(b"\n")
