@@ -52,7 +52,9 @@ STRONG, WEAK, COMPOUND = 0, 1, 2
 
 _WINDOW = 8  # characters of context segmented on each side of a risky name
 _CLAUSE_END = re.compile(r"[\s，。、；：！？「」『』（）《》〈〉“”‘’,.;:!?()\[\]<>\"'|/\\-]")
-_URL_CONTINUATIONS = frozenset(f"{p}{c}" for p in "./@" for c in "abcdefghijklmnopqrstuvwxyz0123456789")
+_URL_CONTINUATIONS = frozenset(
+    f"{p}{c}" for p in "./@" for c in "abcdefghijklmnopqrstuvwxyz0123456789"
+)
 _BOOK_TITLE = re.compile(r"《[^《》\n]{1,60}》")
 _HAN = "[\u4e00-\u9fff]"
 _PLACE_PREFIXES_NAME = re.compile(
@@ -284,7 +286,9 @@ class Matcher:
             for index, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True)
         ]
 
-    def _inside_longer_name(self, cand: Candidate, norm: str, brackets: list[tuple[int, int]]) -> bool:
+    def _inside_longer_name(
+        self, cand: Candidate, norm: str, brackets: list[tuple[int, int]]
+    ) -> bool:
         """Is this name only part of a longer name the gazetteer does not know?
 
         Guards kept general, after the annotation guidelines' "longest name only": a name
