@@ -26,6 +26,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -246,7 +247,10 @@ def _progress(items: Iterable, total: int, enabled: bool) -> Iterable:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, total=total, unit="file", desc="kg build", file=sys.stderr, leave=False)
+    width = shutil.get_terminal_size().columns  # falls back to 80 where the terminal says 0
+    return tqdm(
+        items, total=total, unit="file", desc="kg build", file=sys.stderr, leave=False, ncols=width
+    )
 
 
 _FROM_OPTIONS: Any = object()

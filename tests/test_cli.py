@@ -157,3 +157,37 @@ def test_every_command_has_help():
 def test_module_and_script_are_the_same_program():
     assert run_kg("--version").stdout.strip() == "kg, version 0.1.0"
     assert (ROOT / "kg" / "__main__.py").exists() and DATA.exists()
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(SEEDS), "--out", str(tmp_path), "--no-cache"],
+        cwd=ROOT,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        timeout=300,
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert (
+        b"kg build" in seen and b"file" in seen
+    )  # tqdm's bar: "kg build: 100%|...| 3/3 [..., file/s]"
+    piped = run_kg("build", str(SEEDS), "--out", str(tmp_path / "piped"), "--no-cache")
+    assert "%|" not in piped.stderr
