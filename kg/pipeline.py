@@ -26,7 +26,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -247,10 +246,7 @@ def _progress(items: Iterable, total: int, enabled: bool) -> Iterable:
         return items
     from tqdm import tqdm
 
-    width = shutil.get_terminal_size().columns  # falls back to 80 where the terminal says 0
-    return tqdm(
-        items, total=total, unit="file", desc="kg build", file=sys.stderr, leave=False, ncols=width
-    )
+    return tqdm(items, total=total, unit="file", desc="kg build", file=sys.stderr, leave=False)
 
 
 _FROM_OPTIONS: Any = object()

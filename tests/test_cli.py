@@ -160,12 +160,16 @@ def test_module_and_script_are_the_same_program():
 
 
 def test_progress_bar_on_a_terminal_only(tmp_path):
+    import fcntl
     import os
     import pty
+    import struct
+    import termios
     import subprocess
     import sys
 
     leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     proc = subprocess.run(
         [sys.executable, "-m", "kg", "build", str(SEEDS), "--out", str(tmp_path), "--no-cache"],
         cwd=ROOT,
