@@ -164,9 +164,9 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     import os
     import pty
     import struct
-    import termios
     import subprocess
     import sys
+    import termios
 
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
