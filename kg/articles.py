@@ -84,7 +84,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\
 # Private-use characters that mark caption and related-link paragraphs through extraction.
 _OPEN = {"caption": "\ue000", "related": "\ue002"}
 _CLOSE = {"caption": "\ue001", "related": "\ue003"}
-_MARKERS = re.compile("[\ue000-\ue003]")
+_MARKERS = re.compile("[\ue000-\ue0ff]")  # reserved for kg: removed from the input
 _MARKER_SPLIT = re.compile("([\ue000-\ue003])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"\w")
@@ -96,7 +96,8 @@ _CLOUDFLARE_EMAIL = re.compile(r"\[?\s*email\s*(?:&#160;|\xa0| )?protected\s*\]?
 # Paragraphs that open the trailing chrome of a page: everything from there on is dropped.
 _CHROME_TAIL = re.compile(
     r"(?:請加入成為眾新聞|我們的眾籌活動已結束|眾新聞(?:眾籌)?呼籲[:：]|《眾新聞》(?:在|正在)眾籌|"
-    r"各位讀者，讀到這裡|如果你認為我們的內容可讀|获取更多RSS|獲取更多RSS)",
+    r"各位讀者，讀到這裡|如果你認為我們的內容可讀|請支持我們眾籌|你可透過以下方法支持我們|"
+    r"到Fringebacker眾籌平台捐款|获取更多RSS|獲取更多RSS)",
 )
 # Short paragraphs that are chrome wherever they stand: the whole paragraph matches...
 _CHROME_PARAGRAPH = re.compile(
@@ -110,6 +111,7 @@ _CHROME_PARAGRAPH = re.compile(
     r"歡迎收聽|欢迎关注|歡迎關注).*"
     r"|(?:電話|电话|Tel|電郵|电邮|E-?mail|傳真|传真|Fax|網址|网址|Website)\s*[:：].*"
     r"|[A-Za-z][\w .-]{0,20}[:：]"
+    r"|This article (?:also |first )?appeared? (?:on|in) .{1,80}"
     r"|Tags?|標籤|标签|Image caption|图片说明|圖片說明)",
     re.I | re.S,
 )
@@ -122,6 +124,10 @@ _CHROME_PHRASE = re.compile(
     r"(?:立場|立场|觀點|观点|意見|意见)",
     re.I,
 )
+# A literal that every _CHROME_PHRASE match contains: a fast test before the slow one.
+_CHROME_PHRASE_KEY = re.compile(
+    "版權|版权|不支持|点击|點擊|按此|click here|点选|點選|專欄逢|专栏逢|歡迎|欢迎|代表", re.I
+)
 # Credit lines and author blurbs, dropped at the end of an article.
 _CREDIT_LINE = re.compile(
     r"[^\s，。,:：/、（(]{1,12}(?:\s*[/、]\s*[^\s，。,:：/、（(]{1,12}){0,5}\s*[（(][^）)]{0,24}"
@@ -133,8 +139,14 @@ _CREDIT_LINE = re.compile(
 # Labels that introduce a block of related links.
 _RELATED_LABEL = re.compile(
     r"(?:延伸閱讀|延伸阅读|相關新聞|相关新闻|相關文章|相关文章|相關報道|相關報導|相关报道|"
-    r"更多文章|推薦閱讀|推荐阅读|相關閱讀|相关阅读|Related(?: articles| stories)?)\s*[:：]?",
+    r"更多文章|推薦閱讀|推荐阅读|相關閱讀|相關閲讀|相关阅读|相關評論|相关评论|"
+    r"Related(?: articles| stories)?)\s*[:：]?",
     re.I,
+)
+# A label and a linked title in one paragraph: "相關新聞： <title>".
+_RELATED_PREFIX = re.compile(
+    r"(?:延伸閱讀|延伸阅读|相關新聞|相关新闻|相關文章|相关文章|相關報道|相關報導|相关报道|相關閱讀|"
+    r"相關閲讀|相关阅读|相關評論|相关评论|[^\s：:]{0,4}(?:專題|专题))(?:\s*[:：]\s*|\s+)"
 )
 # Captions that only credit the picture, and caption placeholders.
 _CREDIT_CAPTION = re.compile(
@@ -161,7 +173,9 @@ _CHROME_CLASS = re.compile(
     r"(?:[-_ ]|$)",
     re.I,
 )
-_BYLINE_CLASS = re.compile(r"(?:^|[-_ ])(?:byline\w*|person|author|author-?name|writer)(?:[-_ ]|$)", re.I)
+_BYLINE_CLASS = re.compile(
+    r"(?:^|[-_ ])(?:byline\w*|person|author|author-?name|writer)(?:[-_ ]|$)", re.I
+)
 _TAG_CLASS = re.compile(r"(?:^|[-_ ])(?:tags?|tag-?group|tag-?list|keywords?)(?:[-_ ]|$)", re.I)
 _CAPTION_CLASS = re.compile(r"(?:^|[-_ ])(?:caption|picinfo|image-caption)(?:[-_ ]|$)", re.I)
 _FEED_CAPTION = "img + div > small, img + small"  # feed mirrors put captions after the image
@@ -178,13 +192,16 @@ _BLOCK_TAG_START = re.compile(rf"<(?=/?{_BLOCK_NAMES})", re.I)  # paragraph brea
 
 # --- patterns: Markdown ------------------------------------------------------------------------
 
-# Markdown passes as (pattern, replacement, a string that must occur for the pass to run).
+# Markdown constructs dropped whole, each with a string that must occur for the pass to run.
 _MD_DROP = (
     (re.compile(r"<!--.*?-->", re.S), "<!--"),
     (re.compile(r"<(script|style|noscript|iframe)\b.*?</\1\s*>", re.S | re.I), "<"),
     (re.compile(r"\{\{[<%].*?[%>]\}\}", re.S), "{{"),
     (re.compile(r"^[ \t]*```.*$", re.M), "```"),
-    (re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*<?(?:https?://|/)\S*>?(?:[ \t]+[\"'(].*)?$", re.M), "]:"),
+    (
+        re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*<?(?:https?://|/)\S*>?(?:[ \t]+[\"'(].*)?$", re.M),
+        "]:",
+    ),
 )
 _MD_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.S | re.I)
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\s*\)")
@@ -208,7 +225,9 @@ _MD_HARD_BREAK = re.compile(r"(?:  +|\t|\\)\n")
 _MD_STRONG = re.compile(r"(?:\*\*|__)(?=\S)(.+?)(?<=\S)(?:\*\*|__)")
 _MD_EMPHASIS = re.compile(r"\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*")
 _MD_STRAY_EMPHASIS = re.compile(r"\*\*+|___+")
+_MD_ESCAPABLE = "\\`*_{}[]()#+-.!|<>~\"'"
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
+_MD_ESCAPED = re.compile("[\ue010-\ue02f]")  # a backslash-escaped character, kept aside
 
 # --- patterns: URLs ------------------------------------------------------------------------------
 
@@ -223,6 +242,7 @@ _NUMBERED_ARTICLE = re.compile(
     r"^(/(?:article|articles|news|story|stories|post|posts)/\d+)(?:/.*)?$"
 )
 _WWW = re.compile(r"^www\d*\.")
+_SLASHES = re.compile(r"//+")
 _BARE_HOST = re.compile(
     r"^(?:www\d*\.[^/\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?/)", re.I
 )
@@ -256,8 +276,13 @@ def discover(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
 
     Examples
     --------
-    >>> [(p.name, r.name) for p, r in discover(["seeds"])][:1]
-    [('000_323ab91d2ebe280f.txt', 'seeds')]
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b.md", "a.html", ".git/config", "notes.pdf"):
+    ...     (folder / name).parent.mkdir(exist_ok=True)
+    ...     _ = (folder / name).write_text("x")
+    >>> [(path.name, root == folder) for path, root in discover([folder])]
+    [('a.html', True), ('b.md', True), ('notes.pdf', True)]
     """
     for item in inputs:
         root = Path(item)
@@ -298,9 +323,12 @@ def read_article(path: str | Path, root: str | Path | None = None) -> Article:
 
     Examples
     --------
-    >>> article = read_article("seeds/002_eb23bffe5b9050c2.txt", "seeds")
-    >>> article.id, article.date
-    ('zaobao.com/realtime/china/story20210410-1138402', '2021-04-10T08:44:53+00:00')
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "港聞 1.md").write_text("---\\ntitle: 標題\\n---\\n正文。", encoding="utf-8")
+    >>> article = read_article(folder / "港聞 1.md", folder)
+    >>> article.id, article.text
+    ('file/港聞 1.md', '標題\\n\\n正文。')
     >>> read_article("notes.pdf")
     Traceback (most recent call last):
     ...
@@ -313,17 +341,22 @@ def read_article(path: str | Path, root: str | Path | None = None) -> Article:
             f"not an article file (extension {path.suffix or 'none'!r}; kg reads {kinds})"
         )
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ArticleError(
-                f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,}): "
-                "split it into one file per article"
-            )
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise ArticleError(
+                    f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,}): "
+                    "split it into one file per article"
+                )
+            raw = file.read()
     except OSError as err:
         raise ArticleError(f"cannot read file: {err.strerror or err}") from err
-    relative = os.path.relpath(path, root) if root is not None else str(path)
-    return parse_article(raw, str(path), relative)
+    name = str(path)
+    if root is None:
+        return parse_article(raw, name, name)
+    prefix = os.path.join(str(root), "")
+    relative = name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(path, root)
+    return parse_article(raw, name, relative)
 
 
 def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article:
@@ -365,7 +398,9 @@ def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article
     ...
     kg.errors.ArticleError: no YAML front matter: the file must start with a '---' line, then 'key: value' lines, then '---'
     """
-    source = _MARKERS.sub("", _decode(raw))
+    source = _decode(raw)
+    if _MARKERS.search(source):  # the private-use characters that mark parts are reserved
+        source = _MARKERS.sub("", source)
     meta, body = _split_front_matter(source)
     is_html = Path(path).suffix.lower() in (".html", ".htm") or bool(
         _HTML_BLOCK.search(body, 0, 5000)
@@ -382,13 +417,16 @@ def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article
     author = _clean(html.unescape(_as_text(meta.get("author")))) or byline
     blocks = _drop_chrome(blocks, title, author)
     if not any(part in ("body", "caption") for part, _ in blocks):
-        raise ArticleError("empty body: no article text after the front matter")
+        raise ArticleError(
+            "empty body: no article text after the front matter (only markup or site chrome)"
+        )
     text, sections = _assemble(title, blocks)
     url = canonical_url(
         _first_text(meta, "from", "link", "original_url", "canonical_url", "url", "source_url")
         or preamble_url
     )
     relative = _SPACES.sub(" ", (relative or path).replace(os.sep, "/")).strip()
+    tags = _as_list(meta.get("tags"))
     return Article(
         id=url.split("://", 1)[1] if url else f"file/{relative}",
         path=path,
@@ -397,9 +435,9 @@ def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article
         sections=sections,
         date=normalise_date(meta.get("date") or meta.get("published")),
         url=url,
-        publisher_hints=_publisher_hints(meta, url),
+        publisher_hints=_publisher_hints(meta, url, tags),
         author=author,
-        tags=_as_list(meta.get("tags")) or tuple(dict.fromkeys(page_tags)),
+        tags=tags or tuple(dict.fromkeys(page_tags)),
         links=_article_links(links, url),
     )
 
@@ -448,8 +486,13 @@ def _split_front_matter(source: str) -> tuple[dict, str]:
         )
     text = match.group(1)
     meta = _simple_yaml(text)
-    if meta is not None:
-        return meta, source[match.end() :]
+    if meta is None:
+        meta = _load_yaml(text)
+    return {str(k).lower(): v for k, v in meta.items()}, source[match.end() :]
+
+
+def _load_yaml(text: str) -> dict:
+    """Front matter read by PyYAML, or an ArticleError saying what is wrong with it."""
     try:
         meta = yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as err:
@@ -462,10 +505,10 @@ def _split_front_matter(source: str) -> tuple[dict, str]:
     except (ValueError, TypeError, OverflowError, RecursionError) as err:
         raise ArticleError(f"broken YAML front matter: {err}") from None
     if meta is None:
-        meta = {}
+        return {}
     if not isinstance(meta, dict):
         raise ArticleError(f"front matter is a {type(meta).__name__}, not 'key: value' lines")
-    return {str(k).lower(): v for k, v in meta.items()}, source[match.end() :]
+    return meta
 
 
 _YAML_KEY = re.compile(r"([A-Za-z_][\w-]{0,100}):(?:[ \t]+(.*))?")
@@ -501,7 +544,10 @@ def _yaml_scalar(text: str) -> object:
         if not _YAML_TIMESTAMP.match(text):
             return _NOT_SIMPLE
         node = yaml.ScalarNode("tag:yaml.org,2002:timestamp", text)
-        return _YAML_CONSTRUCTOR.construct_yaml_timestamp(node)
+        try:
+            return _YAML_CONSTRUCTOR.construct_yaml_timestamp(node)
+        except ValueError:  # no such date: PyYAML will say so
+            return _NOT_SIMPLE
     return text
 
 
@@ -516,8 +562,10 @@ def _simple_yaml(text: str) -> dict | None:
     meta: dict[str, object] = {}
     key, indent = None, None  # the key whose list items may follow, and their indentation
     for line in text.split("\n"):
-        if not line.strip():
+        if not line.strip(" "):
             continue
+        if not line.strip(" \t"):  # a blank line with tabs: PyYAML may reject it
+            return None
         item = _YAML_ITEM.fullmatch(line)
         if item:
             value = _yaml_scalar(item.group(2))
@@ -532,7 +580,8 @@ def _simple_yaml(text: str) -> dict | None:
         field = _YAML_KEY.fullmatch(line)
         if not field or _YAML_KEYWORD.fullmatch(field.group(1)):
             return None
-        value = _yaml_scalar(field.group(2)) if field.group(2) and field.group(2).strip() else None
+        rest = (field.group(2) or "").strip(" \t")
+        value = _yaml_scalar(rest) if rest else None
         if value is _NOT_SIMPLE:
             return None
         meta[field.group(1)] = value
@@ -569,6 +618,9 @@ def _same_text(a: str, b: str) -> bool:
 def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
     """Paragraphs and links of a Markdown body."""
     body = _cut_markdown_chrome(f"\n{body}\n")
+    escaped = "\\" in body and bool(_MD_ESCAPE.search(body))
+    if escaped:  # set escaped characters aside until the syntax is gone
+        body = _MD_ESCAPE.sub(lambda m: chr(0xE010 + _MD_ESCAPABLE.index(m.group(1))), body)
     for pattern, needle in _MD_DROP:
         if needle in body:
             body = pattern.sub("", body)
@@ -587,7 +639,9 @@ def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
         else:
             url, label = match.group(2), match.group(1)
         label = _clean(label)
-        links.append(Link(url=html.unescape(url.strip()), title=html.unescape(label)))
+        title = _unescape(label) if escaped else label
+        url = _unescape(url) if escaped else url
+        links.append(Link(url=html.unescape(url.strip()), title=html.unescape(title)))
         start, end = match.span()
         line_start = match.string.rfind("\n", 0, start) + 1
         line_end = match.string.find("\n", end)
@@ -619,9 +673,14 @@ def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
         body = _MD_STRONG.sub(r"\1", body)
         body = _MD_EMPHASIS.sub(r"\1", body)
         body = _MD_STRAY_EMPHASIS.sub("", body)
-    if "\\" in body:
-        body = _MD_ESCAPE.sub(r"\1", body)
+    if escaped:
+        body = _unescape(body)
     return _marked_blocks(body), links
+
+
+def _unescape(text: str) -> str:
+    """Put back the characters that backslashes escaped."""
+    return _MD_ESCAPED.sub(lambda m: _MD_ESCAPABLE[ord(m.group()) - 0xE010], text)
 
 
 def _cut_markdown_chrome(body: str) -> str:
@@ -665,8 +724,10 @@ def _html_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link], str, li
             doomed.append(node)
         elif _CAPTION_CLASS.search(names):
             captions.append(node)
-    for node in reversed(doomed):  # innermost first, so that no node is freed twice
-        node.decompose()
+    doomed_ids = {node.mem_id for node in doomed}
+    for node in doomed:  # only the outermost: a node inside one removed is freed with it
+        if not _has_marked_ancestor(node.parent, doomed_ids):
+            node.decompose()
     related = list(root.css(".moreArticle"))
     related.extend(node for node in root.css("p, li") if _is_link_item(node))
     for anchor in root.css("a[href]"):
@@ -694,7 +755,7 @@ def _is_link_item(item) -> bool:
 
 
 def _has_marked_ancestor(node, marked: set[int]) -> bool:
-    """Whether a node or one of its ancestors already carries a part marker."""
+    """Whether a node or one of its ancestors is in `marked` (by ``mem_id``)."""
     while node is not None:
         if node.mem_id in marked:
             return True
@@ -743,7 +804,7 @@ def _drop_chrome(
         if len(text) <= _SHORT:
             if _CHROME_PARAGRAPH.fullmatch(text) or _RELATED_LABEL.fullmatch(text):
                 continue
-            if _CHROME_PHRASE.search(text):
+            if _CHROME_PHRASE_KEY.search(text) and _CHROME_PHRASE.search(text):
                 continue
             if part == "caption" and _CREDIT_CAPTION.fullmatch(text):
                 continue
@@ -751,6 +812,10 @@ def _drop_chrome(
                 continue
         if part == "related":
             text = _RELATED_LABEL.sub("", text, count=1).strip() or text
+        elif part == "body" and len(text) <= 120:
+            label = _RELATED_PREFIX.match(text)
+            if label and label.end() < len(text):
+                part, text = "related", text[label.end() :]
         kept.append((part, text))
     while kept and kept[-1][0] == "body" and len(kept[-1][1]) <= _SHORT:
         last = kept[-1][1]
@@ -849,7 +914,7 @@ def normalise_date(value: object) -> str:
     >>> normalise_date("2021年2月1日"), normalise_date("soon")
     ('2021-02-01', '')
     """
-    if value is None or value == "" or isinstance(value, bool):
+    if not isinstance(value, str | dt.date) or not value:
         return ""
     try:
         if isinstance(value, dt.datetime):
@@ -923,7 +988,7 @@ def canonical_url(url: str) -> str:
         host = f"[{host}]"
     if port and port not in (80, 443):
         host = f"{host}:{port}"
-    path, query = parts.path or "/", parts.query
+    path, query = _SLASHES.sub("/", parts.path or "/"), parts.query
     numbered = _NUMBERED_ARTICLE.match(path)
     if not numbered:
         mangled = _MANGLED.search(path)
@@ -938,8 +1003,7 @@ def canonical_url(url: str) -> str:
         numbered = _NUMBERED_ARTICLE.match(path)
     if numbered:
         path, query = numbered.group(1), ""
-    path = quote(path, safe="/-_.~!$&'()*+,;=:@")
-    path = re.sub(r"/{2,}", "/", path)
+    path = _SLASHES.sub("/", quote(path, safe="/-_.~!$&'()*+,;=:@"))
     if len(path) > 1:
         path = path.rstrip("/") or "/"
     pairs = [(k, v) for k, v in parse_qsl(query) if not _TRACKING.match(k)]
@@ -971,10 +1035,10 @@ def url_domain(url: str) -> str:
     return _WWW.sub("", host.lower().rstrip("."))
 
 
-def _publisher_hints(meta: dict, url: str) -> tuple[str, ...]:
+def _publisher_hints(meta: dict, url: str, tags: tuple[str, ...]) -> tuple[str, ...]:
     hints = [url_domain(url)] if url else []
     for key in ("publisher", "source", "categories", "category", "tags", "author"):
-        hints.extend(_as_list(meta.get(key)))
+        hints.extend(tags if key == "tags" else _as_list(meta.get(key)))
     return tuple(dict.fromkeys(h for h in hints if h))
 
 
@@ -988,6 +1052,8 @@ def _article_links(links: list[Link], own_url: str) -> tuple[Link, ...]:
         href = link.url
         if href.startswith("/") and not href.startswith(("//", "/web/")):
             href = urljoin(own_url, href)
+        elif own_domain not in href.lower():
+            continue  # another site: its canonical host could not be this one
         url = canonical_url(href)
         if not url or url == own_url or url_domain(url) != own_domain:
             continue

@@ -6,28 +6,29 @@ commented YAML records in the gazetteer's own format, ready to review and paste.
 
 How a name is found, on the Simplified-normalised text (:func:`kg.text.normalise`):
 
-1. **Cues** (:func:`mine`). A speech verb (表示, 指出, 稱 …, optionally after an adverb such
-   as 亦 or 昨日) ends a person's name; a title (議員, 局長, 教授 …) starts one; an
+1. **Cues** (:func:`mine`). A speech verb (表示, 指出, 稱, 攝 …, maybe after an adverb:
+   亦, 昨日) ends a person's name and a title (議員, 局長, 教授 …) starts one; an
    institution suffix (委員會, 大學, 黨, 局 …) or a place suffix (邨, 街, 站 …) ends a
-   name, unless the next character continues a common word (局長, 大學生).
-2. **Where a name starts.** A cue fixes one edge of a name; the other is found by corpus
-   statistics over the cue contexts (:func:`select_candidates`): a string is a name when
-   what precedes it varies (no single character nearly always comes before it: 港中文大學 is
-   a fragment of 香港中文大學) and its first character belongs to it (日食物及衞生局 is only
-   食物及衞生局 after 昨日). Person names start with a Chinese surname unless a title
-   precedes them.
-3. **Counting** (:func:`count_names`). The surviving candidates and the gazetteer's names
-   that contain them are searched with one Aho-Corasick automaton over every article, for
-   articles, mentions, the share of occurrences inside a longer name, the cue seen at each
-   occurrence, and an example sentence cut from the text as written.
-4. **Filters.** Known names (any name, alias or weak name, in either script), fragments
-   of a longer candidate or known name, common words of jieba's dictionary not tagged as
-   proper nouns, and single characters are dropped. jieba's part-of-speech tagger runs only
-   on the example sentences of two-character person names.
+   name, unless the next character continues a common word (局長, 大學生, 市民).
+2. **Where a name starts** (:func:`select_candidates`). A cue fixes one edge; the other
+   comes from statistics over all the cue contexts of the corpus: a name is not nearly
+   always preceded by one same character (港中文大學 is part of 香港中文大學), its first
+   character and first word belong to it (日食物及衞生局, 利用郊野公園 are not names), a
+   person's name starts with a surname, and jieba's dictionary says its shape suits its
+   kind (查詢時, 調查委員會, 報道 are words, not names).
+3. **Known names** (:func:`drop_known`): every name, alias and weak name of the gazetteer
+   in both scripts, common words, a known person's name with a stray character, and
+   compounds of known names (美國公司, 沙中線紅磡站) are dropped.
+4. **Counting** (:func:`count_names`). The candidates, and the known names that contain
+   one, are searched in every article with kg's own :class:`~kg.extract.Matcher`, as
+   ``kg build`` would find them: on word boundaries, longest first. A candidate found
+   mostly inside a longer name is a fragment; the rest are ranked by articles, with
+   their cue and an example sentence cut from the text as written. jieba's tagger reads
+   the example sentences of two-character person names, the riskiest kind.
 
-Reading is the costly part; it runs in forked worker processes, each writing the texts it
-read to a temporary file for the counting pass, so that no more than one chunk of texts is
-held in memory at a time.
+Reading is the costly part; it runs once, in forked worker processes that mine their
+chunk of files and write its texts to a temporary file for the counting pass, so that no
+more than a chunk of texts per worker is in memory at a time.
 
 Examples
 --------
@@ -35,7 +36,7 @@ Examples
 ...                example="議員陳大文表示反對。", evidence="X表示")
 >>> print(to_yaml([s]), end="")
 # 3 articles, 5 mentions (cue: X表示) — 「議員陳大文表示反對。」
-- id: todo-1
+- id: TODO-1
   type: person
   name: 陳大文
   en: TODO
@@ -58,7 +59,7 @@ from kg.articles import ARTICLE_SUFFIXES, discover, read_article
 from kg.errors import ArticleError, KgError
 from kg.extract import Matcher, resolve_overlaps
 from kg.gazetteer import Gazetteer
-from kg.records import EntityType
+from kg.records import Article, EntityType
 from kg.text import normalise, to_traditional
 
 # --- word lists (written in Traditional; used normalised) -----------------------------------
@@ -68,9 +69,11 @@ _SURNAMES = (
     "盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁卓馬阮董溫温唐藍石蔣古紀姚連馮歐程湯田康姜白汪"
     "鄒尤巫錢嚴袁伍麥莫鄺區霍譚關岑甘龐單冼黎韋勞容邵文易聶任武俞尹柳秦殷倪祝龔賀毛章熊孔"
     "萬邢雷向史金崔夏喬戚屈饒凌葛梅滕鮑陶晏練路左談衛衞查裘解祁郝閻車包費齊卜苗管湛駱蒙利"
-    "符巢常塗涂辜官辛成鄔闞閔植樂貝伏麻段商寧房時竇郁冉薄應安于仇喻皮雲谷宗景尚牛桂盛童"
-    "全狄祖奚婁危鄂濮計伊宮寇邊卞焦匡靳芮牟習栗艾藺岳庾鞠鄢佘佟褚覃黨翟郎稅柴舒豐姬"
+    "符巢塗涂辜官辛鄔闞閔植貝伏麻段商寧房竇郁冉薄喻皮谷景尚牛桂盛童"
+    "狄祖奚婁危鄂濮伊宮寇邊卞焦匡靳芮牟習栗艾藺岳庾鞠鄢佘佟褚覃翟郎柴舒豐姬"
 )
+"""Surnames that start a person's name (a few that are mostly common words are left out:
+時, 應, 全, 常, 成, 安, 黨, 宗 …)."""
 _COMPOUND_SURNAMES = (
     "歐陽", "司徒", "司馬", "上官", "諸葛", "東方", "夏侯", "皇甫", "尉遲", "公孫", "慕容",
     "令狐", "端木", "長孫", "宇文", "軒轅", "鍾離", "南宮", "西門", "獨孤",
@@ -92,7 +95,10 @@ _FOREIGN_TITLES = (
     "王子", "教宗", "防長", "財長", "國防部長", "外交部長", "發言人",
 )  # fmt: skip
 """Titles after which a name need not start with a Chinese surname (拜登, 蓬佩奧)."""
-_NAME_TAILS = ("先生", "女士", "小姐", "太太", "伯伯", "婆婆", "姑娘", "老師", "同學", "官")
+_NAME_TAILS = (
+    "先生", "女士", "小姐", "太太", "伯伯", "婆婆", "姑娘", "老師", "同學", "官", "伯", "生",
+    "太", "婆", "嫂", "姐", "哥", "仔", "某", "氏", "絲", "攝", "攝影",
+)  # fmt: skip
 """Forms of address: 陳先生 and 胡官 are not names."""
 _VERBS = (
     "表示", "說", "指出", "指", "稱", "認為", "強調", "回應", "透露", "批評", "坦言", "直言",
@@ -100,7 +106,7 @@ _VERBS = (
     "反駁", "提到", "表明", "明言", "警告", "呼籲", "提醒", "建議", "擔心", "憂慮", "笑言",
     "坦承", "否認", "堅稱", "聲稱", "自言", "直指", "斥", "引述", "憶述", "寫道", "發文",
     "留言", "回覆", "答", "講", "問", "稱讚", "讚揚", "譴責", "感嘆", "慨嘆", "不滿", "承諾",
-    "身穿", "到場", "出席", "獲判", "被控", "被判", "否認", "認罪", "早前", "則指",
+    "身穿", "到場", "出席", "獲判", "被控", "被判", "認罪", "則指", "攝", "撰文",
 )  # fmt: skip
 _ADVERBS = (
     "亦", "也", "則", "更", "再", "又", "就", "都", "還", "卻", "並", "曾", "已", "同時",
@@ -114,16 +120,28 @@ _INSTITUTION_SUFFIXES = (
     "總會", "公會", "議會", "教會", "學生會", "校友會", "促進會", "協進會", "同盟", "聯盟",
     "陣線", "組織", "大學", "學院", "書院", "中學", "小學", "研究所", "研究院", "醫院",
     "法院", "公司", "集團", "銀行", "控股", "基金", "黨", "局", "署", "處", "部", "廳",
-    "辦", "社", "電視台", "電台", "日報", "時報", "晚報", "週刊", "周刊", "新聞", "中心",
-    "辦公室", "辦事處", "交易所", "關注組", "大聯盟", "政府", "議院", "法庭",
+    "社", "電視台", "電台", "日報", "時報", "晚報", "週刊", "周刊", "新聞", "中心",
+    "辦公室", "辦事處", "交易所", "關注組", "大聯盟", "議院", "法庭",
 )  # fmt: skip
 _PLACE_SUFFIXES = (
     "邨", "村", "街", "道", "路", "區", "站", "灣", "山", "島", "市", "省", "縣", "鎮", "州",
-    "公園", "廣場", "商場", "大廈", "花園", "橋", "碼頭", "機場", "隧道", "海峽", "河", "湖",
+    "公園", "廣場", "商場", "大廈", "花園", "碼頭", "機場", "隧道", "海峽",
     "屋苑", "大樓", "墟", "半島", "群島",
 )  # fmt: skip
-# Characters that never start a name: pronouns, determiners, prepositions, conjunctions.
-_BAD_FIRST = "的了是在與和及於由向對為從被將把讓同跟給到所該這那此本其一兩二三四五六七八九十各每多某另有個間但而並或就也亦都會令使要我你他她它們不沒已曾則即以之自前後者又再及等、"
+# Characters that never start a name (a person's, unless they are surnames: 曾, 向, 于):
+# pronouns, determiners, prepositions, conjunctions, adverbs.
+_BAD_FIRST = "經非面方邊的了是在與和及於由向對為從被將把讓同跟給到所該這那此本其一兩各每多某另有個間但而並或就也亦都會令使要我你他她它們不沒已曾則即以之自前後者又再及等、"
+# Characters that do not start an institution or place name: a suffix (the end of a
+# longer name: (廉)署執行處) or 假, 重.
+_BAD_ORG_FIRST = "署局處部廳黨社假重"
+# Verbs that join a name to what follows, never inside a name: 香港作為國際金融中心
+# (nor are the speech verbs: 當庭表示服從法院).
+_LINK_VERBS = (
+    "作為", "成為", "包括", "位於", "利用", "進入", "接受", "前往", "離開", "加入", "就是",
+    "屬於", "來自", "透過", "通過", "經過", "代表", "聯同", "連同", "聯絡", "致電",
+)  # fmt: skip
+# Characters that never end a person's name.
+_BAD_LAST = "不已半上下內裏外個的了着過所都也亦則就還而並及與對向在於時後前等們些嗎呢吧啊云曾將要會能可應該請讓被把給無有沒未再又仍只才更最很太其此這那每各全多少幾位名次年月日號點分秒元歲說指稱問答講攝"
 # Characters that never occur inside a name.
 _BAD_INSIDE = "的了是我你他她們這那沒很嗎呢吧啊着著過把被讓給"
 
@@ -136,8 +154,9 @@ _ORG_MAX = 12
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_END = re.compile(r"[，；：,;]")
 
-PERSON, INSTITUTION, PLACE = "person", "institution", "place"
-_KINDS: tuple[EntityType, ...] = (PERSON, INSTITUTION, PLACE)
+PERSON: EntityType = "person"
+INSTITUTION: EntityType = "institution"
+PLACE: EntityType = "place"
 
 FRAGMENT_SHARE = 0.75
 """A candidate preceded this often by one and the same character is a fragment."""
@@ -177,6 +196,10 @@ class Suggestion:
 @dataclass(frozen=True)
 class _Patterns:
     verb: re.Pattern
+    adverbs_before: re.Pattern
+    verb_guard: dict[str, frozenset[str]]
+    verb_after: re.Pattern
+    longest_title: int
     title: re.Pattern
     title_before: re.Pattern
     title_person: re.Pattern
@@ -187,14 +210,33 @@ class _Patterns:
     surnames: frozenset[str]
     compound_surnames: frozenset[str]
     bad_first: frozenset[str]
+    bad_last: frozenset[str]
+    bad_org_first: frozenset[str]
+    link_verbs: frozenset[str]
     bad_inside: re.Pattern
     tail: re.Pattern
+
+    def suffix_of(self, name: str) -> str:
+        """The longest institution or place suffix that `name` ends with ('' if none)."""
+        for size in range(min(len(name), 3), 0, -1):
+            if name[-size:] in self.suffix_kind:
+                return name[-size:]
+        return ""
 
 
 def _alternation(words: Iterable[str]) -> str:
     """A regex alternation of normalised literal words, longest first."""
     keys = sorted({normalise(w) for w in words}, key=lambda w: (-len(w), w))
     return "|".join(re.escape(k) for k in keys)
+
+
+def _two_character_words(freq: dict[str, int], least: int) -> dict[str, set[str]]:
+    """Character -> the characters that follow it in jieba words of two characters."""
+    after: dict[str, set[str]] = {}
+    for word, count in freq.items():
+        if len(word) == 2 and count >= least:
+            after.setdefault(word[0], set()).add(word[1])
+    return after
 
 
 @functools.cache
@@ -211,29 +253,38 @@ def _patterns() -> _Patterns:
             suffix_kind[normalise(suffix)] = kind
     # A suffix does not end a name where its last character and the next make a common
     # word: 局長, 大學生, 黨員, 市民, 道路.
+    after_char = _two_character_words(freq, 30)
     pieces = []
     for suffix in sorted(suffix_kind, key=lambda s: (-len(s), s)):
-        last = suffix[-1]
-        bad = sorted(
-            {w[1] for w in freq if len(w) == 2 and w[0] == last and freq[w] >= 30}
-            - {"·"}
-        )
+        bad = sorted(after_char.get(suffix[-1], set()) - {"·"})
         guard = f"(?![{''.join(re.escape(c) for c in bad)}])" if bad else ""
         pieces.append(re.escape(suffix) + guard)
+    # A one-character verb does not end a name where it ends a common word: 小說, 訪問.
+    before_verb: dict[str, set[str]] = {normalise(v): set() for v in _VERBS if len(v) == 1}
+    for first, seconds in _two_character_words(freq, 100).items():
+        for verb in seconds & before_verb.keys():
+            before_verb[verb].add(first)
     return _Patterns(
-        verb=re.compile(f"(?:{adverbs}){{0,2}}(?:{verbs})"),
+        verb=re.compile(verbs),
+        adverbs_before=re.compile(f"(?:{adverbs}){{1,2}}$"),
+        verb_guard={verb: frozenset(chars) for verb, chars in before_verb.items()},
+        verb_after=re.compile(f"(?:{adverbs}){{0,2}}({verbs})"),
+        longest_title=max(len(t) for t in _TITLES),
         title=re.compile(titles),
         title_before=re.compile(f"(?:{titles})$"),
         foreign_titles=frozenset(normalise(t) for t in _FOREIGN_TITLES),
         tails=tuple(normalise(t) for t in (*_TITLES, *_NAME_TAILS)),
         title_person=re.compile(
-            rf"({titles})([{_NAME_CHARS}]{{2,6}}?)(?={after}|[，、。（(」：]|与|和|及|在|于|对|向|等)"
+            rf"({titles})([{_NAME_CHARS}]{{2,6}}?)(?={after}|[，、。（(」：]|在|于|对|向|等)"
         ),
         suffix=re.compile("|".join(pieces)),
         suffix_kind=suffix_kind,
         surnames=frozenset(normalise(_SURNAMES)),
         compound_surnames=frozenset(normalise(s) for s in _COMPOUND_SURNAMES),
         bad_first=frozenset(normalise(_BAD_FIRST)),
+        bad_last=frozenset(normalise(_BAD_LAST)),
+        bad_org_first=frozenset(normalise(_BAD_ORG_FIRST)),
+        link_verbs=frozenset(normalise(v) for v in (*_LINK_VERBS, *_VERBS) if len(v) > 1),
         bad_inside=re.compile(f"[{re.escape(normalise(_BAD_INSIDE))}]"),
         tail=re.compile(f"[{_NAME_CHARS}]*$"),
     )
@@ -257,14 +308,30 @@ def _jieba_words() -> tuple[dict[str, int], dict[str, str]]:
 class Mined:
     """What :func:`mine` found in some texts: cue contexts, counted."""
 
+    runs: Counter = field(default_factory=Counter)
+    """(kind, run, shortest) -> hits: the run of name characters that ends at a cue (a
+    speech verb for persons, the end of a suffix otherwise), not yet expanded."""
     contexts: Counter = field(default_factory=Counter)
-    """(kind, string) -> hits: every string that ends at a cue (a speech verb for persons,
-    the end of a suffix otherwise), up to one character longer than the longest name."""
+    """(kind, string) -> hits: every string of two or more characters (more than the
+    suffix) that ends at a cue, up to one character longer than the longest name."""
     titled: Counter = field(default_factory=Counter)
     """Person names between a title and a verb or punctuation -> hits."""
     articles: int = 0
 
+    def expand(self) -> Mined:
+        """Turn the runs into contexts (once per distinct run, not per hit)."""
+        pats = _patterns()
+        contexts = self.contexts
+        for (kind, run, shortest), hits in self.runs.items():
+            if kind == PERSON:
+                run = _after_title(run, pats)[-_PERSON_MAX - 1 :]
+            for size in range(shortest, len(run) + 1):
+                contexts[(kind, run[-size:])] += hits
+        self.runs = Counter()
+        return self
+
     def update(self, other: Mined) -> None:
+        self.runs.update(other.runs)
         self.contexts.update(other.contexts)
         self.titled.update(other.titled)
         self.articles += other.articles
@@ -283,39 +350,49 @@ def mine(text: str, into: Mined | None = None) -> Mined:
     Returns
     -------
     Mined
+        Call :meth:`Mined.expand` before reading its `contexts`.
 
     Examples
     --------
-    >>> found = mine("議員陳大文表示，民生關注協會昨日成立。")
+    >>> found = mine("議員陳大文表示，華富邨居民協會昨日成立。").expand()
     >>> found.titled
     Counter({('person', '陈大文'): 1})
-    >>> found.contexts[("person", "陈大文")], found.contexts[("institution", "民生关注协会")]
+    >>> found.contexts[("person", "陈大文")], found.contexts[("institution", "华富邨居民协会")]
     (1, 1)
     """
     found = into if into is not None else Mined()
     found.articles += 1
     norm = normalise(text)
     pats = _patterns()
-    contexts = found.contexts
+    runs = found.runs
+    longest_title = _PERSON_MAX + 1 + pats.longest_title
     for match in pats.verb.finditer(norm):
         anchor = match.start()
-        run = pats.tail.search(norm, max(0, anchor - _PERSON_MAX - 1), anchor).group()
-        cut = _after_title(run, pats)
-        for size in range(2, len(cut) + 1):
-            contexts[(PERSON, cut[-size:])] += 1
+        if anchor and norm[anchor - 1] in pats.verb_guard.get(match.group(), ()):
+            continue  # 小說, 訪問, 拍攝: the verb ends a word
+        adverbs = pats.adverbs_before.search(norm, max(0, anchor - 6), anchor)
+        if adverbs:
+            anchor = adverbs.start()
+        run = pats.tail.search(norm, max(0, anchor - longest_title), anchor).group()
+        if len(run) >= 2:
+            runs[(PERSON, run, 2)] += 1
     for match in pats.title_person.finditer(norm):
         name = match.group(2)
+        verb = pats.verb.match(norm, match.end())
+        if verb and name[-1] in pats.verb_guard.get(verb.group(), ()):
+            continue  # 首相官式訪問
         if _is_person_name(name, pats) or (
-            match.group(1) in pats.foreign_titles and not pats.bad_inside.search(name)
+            match.group(1) in pats.foreign_titles
+            and len(name) > 2  # not 今早 in 發言人今早表示
+            and not pats.bad_inside.search(name)
         ):
             found.titled[(PERSON, name)] += 1
     for match in pats.suffix.finditer(norm):
-        end = match.end()
-        kind = pats.suffix_kind[match.group()]
-        start = max(0, end - _ORG_MAX - 1)
-        run = pats.tail.search(norm, start, match.start()).group() + match.group()
-        for size in range(len(match.group()) + 1, len(run) + 1):
-            contexts[(kind, run[-size:])] += 1
+        suffix = match.group()
+        start = max(0, match.end() - _ORG_MAX - 1)
+        run = pats.tail.search(norm, start, match.start()).group()
+        if run:
+            runs[(pats.suffix_kind[suffix], run + suffix, len(suffix) + 1)] += 1
     return found
 
 
@@ -329,23 +406,162 @@ def _after_title(run: str, pats: _Patterns) -> str:
 
 
 def _is_person_name(name: str, pats: _Patterns) -> bool:
-    """Two to four characters, starting with a surname, no function word inside."""
+    """Two to four characters, a surname first, no function word inside or last."""
     if not 2 <= len(name) <= _PERSON_MAX or pats.bad_inside.search(name):
         return False
-    if name.endswith(pats.tails):
+    if name.endswith(pats.tails) or name[-1] in pats.bad_last:
         return False
     if name[:2] in pats.compound_surnames:
         return len(name) >= 3
+    if len(name) == 4 and name[1] not in pats.surnames:
+        return False  # four characters: two surnames (林鄭月娥) or a compound one
     return name[0] in pats.surnames
+
+
+# jieba tags of words that do not begin, or do not occur in, an institution or place name
+_NOT_FIRST_TAGS = frozenset(
+    {"v", "c", "m", "q", "t", "p", "d", "r", "y", "e", "ad", "vd", "zg", "l", "i"}
+)
+_NOT_INSIDE_TAGS = frozenset(
+    {"p", "d", "r", "y", "e", "t", "ad", "vd", "df", "u", "uj", "ul", "uz", "ud", "ug", "uv"}
+)
+_COMPASS = frozenset("东西南北中")
+_PLACE_OR_BODY_TAGS = frozenset({"ns", "nt", "nz", "j"})
+
+
+def _has_name_shape(name: str, kind: EntityType, pats: _Patterns) -> bool:
+    """Whether jieba's segmentation of a candidate looks like a name of its kind.
+
+    jieba's part-of-speech tags are noisy (陳述 and 白宮 are tagged as person names), so
+    frequencies decide most; see :func:`_has_person_shape` and :func:`_has_body_shape`.
+    """
+    import jieba
+
+    freq, tags = _jieba_words()
+    words = jieba.lcut(name, HMM=False)
+    if kind == PERSON:
+        return _has_person_shape(name, words, freq, tags, pats)
+    return _has_body_shape(name, words, freq, tags, pats)
+
+
+def _has_person_shape(name: str, words: list[str], freq: dict, tags: dict, pats: _Patterns) -> bool:
+    """A person's name is not a dictionary word (施政, 白皮書), does not begin with one
+    (查詢時, 文件夾, 白宮官員), and its given name is not a common word (張相片)."""
+    if freq.get(name, 0) >= 20 or freq.get(name[:2], 0) >= 100:
+        return False
+    first = words[0]
+    if first != name and len(first) >= 2 and freq.get(first, 0) >= 3:
+        return False
+    given = name[2:] if len(name) == 4 or name[:2] in pats.compound_surnames else name[1:]
+    return not (len(given) >= 2 and freq.get(given, 0) >= 100 and tags.get(given) != "nr")
+
+
+def _has_body_shape(name: str, words: list[str], freq: dict, tags: dict, pats: _Patterns) -> bool:
+    """An institution or place name is not a dictionary word (公立醫院, 董事局); does not
+    begin with a verb, adverb, pronoun, time word or title (認為政府, 代表調查委員會); has
+    no linking verb inside (香港作為國際金融中心); its stem before the suffix is not made
+    of common words (調查委員會, 深切治療部) and does not end with a common word that the
+    suffix's first character completes (報道, 台灣, 上街)."""
+    import jieba
+
+    if freq.get(name, 0) >= 3 and not (tags.get(name) == "nt" and freq[name] >= 20):
+        return False
+    first = words[0]
+    if (
+        name[-1] == name[-2]  # 局局長, 民主黨黨慶
+        or (tags.get(first, "") in _NOT_FIRST_TAGS and first not in _COMPASS)
+        or (len(first) > 1 and tags.get(first) in ("v", "vn") and freq.get(first, 0) >= 1000)
+        or name.startswith(pats.tails)
+        or name[0] in pats.bad_org_first
+        or any(w in pats.link_verbs for w in words[1:])
+        or any(w in ("和", "或") or tags.get(w, "") in _NOT_INSIDE_TAGS for w in words)
+        or any(len(w) > 1 and tags.get(w) == "f" for w in words)
+    ):
+        return False
+    stem_end = len(name) - len(pats.suffix_of(name))
+    stem = name[:stem_end]
+    if stem_end < 2 or stem.endswith(pats.tails) or freq.get(stem, 0) >= 20:
+        return False  # 票站; 法官區(慶祥); 巴士公司
+    for size in (1, 2):
+        word = name[max(0, stem_end - size) : stem_end + 1]
+        if len(word) == size + 1 and freq.get(word, 0) >= 100 and tags.get(word) != "nt":
+            return False
+    offset = 0
+    for word in words:  # a common word that runs from the stem into the suffix
+        inside = offset < stem_end < offset + len(word)
+        if inside and freq.get(word, 0) >= 100 and tags.get(word) != "nt":
+            return False
+        offset += len(word)
+    stem_words = jieba.lcut(stem, HMM=False)
+    if len(stem_words[-1]) == 1 and tags.get(stem_words[-1], "") in ("v", "c"):
+        return False  # 民主黨創黨
+    return not _is_generic_stem(stem_words, freq, tags, pats)
+
+
+def _is_generic_stem(words: list[str], freq: dict, tags: dict, pats: _Patterns) -> bool:
+    """Whether a stem is made of common words only (not of a name's characters: two
+    one-character words in a row are taken for a name jieba does not know, 冠域)."""
+    if all(len(w) == 1 for w in words):
+        return False
+    for i, word in enumerate(words):
+        if len(word) == 1:
+            if freq.get(word, 0) < 1000 or (i and len(words[i - 1]) == 1):
+                return False
+        elif (
+            freq.get(word, 0) < 100
+            or tags.get(word, "") in _PLACE_OR_BODY_TAGS
+            or pats.suffix_of(word)
+        ):
+            return False
+    return True
+
+
+def _may_be_name(string: str, kind: EntityType, pats: _Patterns) -> bool:
+    """Cheap checks of a context string before the statistics: its characters, length."""
+    if pats.bad_inside.search(string):
+        return False
+    if kind == PERSON:
+        return _is_person_name(string, pats)  # a surname first, even 曾 (also an adverb)
+    return not (
+        len(string) > _ORG_MAX
+        or string[0] in pats.bad_first
+        or string[0] in pats.bad_org_first
+        or pats.suffix_of(string) == string
+    )
+
+
+def _less_first_word(text: str) -> str:
+    """`text` without its longest prefix in jieba's dictionary (or its first character)."""
+    freq, _ = _jieba_words()
+    for size in range(min(4, len(text) - 1), 1, -1):
+        if freq.get(text[:size]):
+            return text[size:]
+    return text[1:]
+
+
+def _starts_word(text: str, offset: int) -> bool:
+    """Whether jieba cuts `text` at `offset` (禁止|香港民族黨, not 人民共和國|香港)."""
+    import jieba
+
+    freq, _ = _jieba_words()
+    if offset < 2 or freq.get(text[offset - 2 : offset], 0) < 50:
+        return False  # no common word ends right before the offset
+    position = 0
+    for word in jieba.lcut(text, HMM=False):
+        if position >= offset:
+            return position == offset
+        position += len(word)
+    return False
 
 
 def select_candidates(mined: Mined, min_cues: int = MIN_CUES) -> dict[str, EntityType]:
     """Pick the strings of the cue contexts that look like whole names.
 
-    A string is kept when it was seen at least `min_cues` times, when no single
-    character precedes it in more than :data:`FRAGMENT_SHARE` of its contexts, and, when
-    it is longer than the shortest name, when it makes up at least :data:`COHESION` of the
-    contexts of itself less its first character.
+    A string is kept when it was seen at least `min_cues` times; when no single
+    character precedes it in more than :data:`FRAGMENT_SHARE` of its contexts (unless
+    that character ends a dictionary word: 禁止香港民族黨 does not make 香港民族黨 a
+    fragment); when it makes up at least :data:`COHESION` of the contexts of itself less
+    its first character; and when its shape suits its kind (:func:`_has_name_shape`).
 
     Returns
     -------
@@ -361,34 +577,38 @@ def select_candidates(mined: Mined, min_cues: int = MIN_CUES) -> dict[str, Entit
     {'陈大文': 'person'}
     """
     pats = _patterns()
-    contexts = mined.contexts
-    longest_child: Counter = Counter()
+    contexts = mined.expand().contexts
+    child: dict[tuple[str, str], tuple[int, str]] = {}
     for (kind, string), hits in contexts.items():
         key = (kind, string[1:])
-        if hits > longest_child[key]:
-            longest_child[key] = hits
+        if hits > child.get(key, (0, ""))[0]:
+            child[key] = (hits, string)
     chosen: dict[str, tuple[int, EntityType]] = {}
     for (kind, string), hits in contexts.items():
-        if hits < min_cues or longest_child[(kind, string)] > FRAGMENT_SHARE * hits:
+        if hits < min_cues or not _may_be_name(string, kind, pats):
             continue
-        if string[0] in pats.bad_first or pats.bad_inside.search(string):
-            continue
-        if kind == PERSON:
-            if not _is_person_name(string, pats) or len(string) > _PERSON_MAX:
-                continue
-            shorter = contexts.get((kind, string[1:]), 0)
-            if len(string) > 2 and shorter and hits < COHESION * shorter:
-                continue
-        else:
-            shorter = contexts.get((kind, string[1:]), 0)
-            if len(string) > _ORG_MAX or (shorter and hits < COHESION * shorter):
+        shorter = contexts.get((kind, string[1:]), 0)
+        if len(string) > 2 and hits < COHESION * shorter:
+            continue  # the first character is not part of it: 日食物及衞生局
+        if kind != PERSON and hits < COHESION * contexts.get((kind, _less_first_word(string)), 0):
+            continue  # nor is the first word: 利用郊野公園 is mostly 郊野公園
+        top, longer = child.get((kind, string), (0, ""))
+        if top > FRAGMENT_SHARE * hits:  # a fragment, unless a word ends before it
+            parent = child.get((kind, longer), (0, ""))[1] or longer
+            if top > 0.95 * hits or not _starts_word(parent, len(parent) - len(string)):
                 continue
         if hits > chosen.get(string, (0, PERSON))[0]:
             chosen[string] = (hits, kind)
     for (kind, name), hits in mined.titled.items():
-        if hits >= min_cues and name not in chosen and name[0] not in pats.bad_first:
+        if hits >= min_cues and name not in chosen:
             chosen[name] = (hits, kind)
-    return {name: kind for name, (_, kind) in sorted(chosen.items())}
+    people = {name for name, (_, kind) in chosen.items() if kind == PERSON}
+    return {
+        name: kind
+        for name, (_, kind) in sorted(chosen.items())
+        if _has_name_shape(name, kind, pats)
+        and (kind == PERSON or not (name[-3:] in people or name[-2:] in people))
+    }
 
 
 # --- pass 2: counting the candidates ----------------------------------------------------------
@@ -453,9 +673,7 @@ class _Search:
 def _has_substring(text: str, names: dict | frozenset) -> bool:
     """Whether a proper substring of `text` (two characters or more) is one of `names`."""
     size = len(text)
-    return any(
-        text[i : i + n] in names for n in range(2, size) for i in range(size - n + 1)
-    )
+    return any(text[i : i + n] in names for n in range(2, size) for i in range(size - n + 1))
 
 
 def count_names(chunk: str, search: _Search) -> Counts:
@@ -501,9 +719,9 @@ def _cue_at(norm: str, start: int, end: int, kind: EntityType, pats: _Patterns) 
     title = pats.title_before.search(norm, max(0, start - 5), start)
     if title:
         return f"{to_traditional(title.group())}X"
-    verb = pats.verb.match(norm, end)
+    verb = pats.verb_after.match(norm, end)
     if verb:
-        return f"X{to_traditional(verb.group())}"
+        return f"X{to_traditional(verb.group(1))}"
     return ""
 
 
@@ -514,7 +732,9 @@ def _example(text: str, start: int, end: int, cued: bool) -> tuple[int, str]:
     ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
     lo = ends[-1] if ends else lo
     stop = _SENTENCE_END.search(text, end, end + 200)
-    hi = stop.end() if stop and stop.group() in "。！？!?" else (stop.start() if stop else end + 200)
+    hi = (
+        stop.end() if stop and stop.group() in "。！？!?" else (stop.start() if stop else end + 200)
+    )
     sentence = text[lo:hi].strip()
     if len(sentence) <= 60 and _SEPARATOR not in sentence:
         return (3 if cued else 2), sentence
@@ -580,7 +800,7 @@ def suggest(
     >>> from kg.gazetteer import Entity
     >>> known = Gazetteer([Entity(id="hk", type="place", name="香港", en="Hong Kong")])
     >>> [s.name for s in suggest(["tests/data/suggest"], known, top=2, jobs=1)]
-    ['陳大文', '民生關注協會']
+    ['華富邨居民協會', '陳大文']
     """
     files = [
         (str(path), str(root))
@@ -633,13 +853,20 @@ def _mine_chunk(job: tuple[str, list[tuple[str, str]]]) -> Mined:
     texts = []
     for path, root in files:
         try:
-            text = read_article(path, root).text.replace(_SEPARATOR, " ")
+            text = _readable_text(read_article(path, root))
         except ArticleError:
             continue
         mine(text, mined)
         texts.append(text)
+    mined.expand()
     Path(out).write_text(_SEPARATOR.join(texts), encoding="utf-8")
     return mined
+
+
+def _readable_text(article: Article) -> str:
+    """The article's text less its related-article links (headlines repeated elsewhere)."""
+    parts = [article.text[s.start : s.end] for s in article.sections if s.part != "related"]
+    return ("\n".join(parts) if article.sections else article.text).replace(_SEPARATOR, " ")
 
 
 def _count_chunk(path: str) -> Counts:
@@ -668,15 +895,20 @@ def known_names(gazetteer: Gazetteer) -> frozenset[str]:
 def drop_known(
     candidates: dict[str, EntityType], gazetteer: Gazetteer, known: frozenset[str] | None = None
 ) -> dict[str, EntityType]:
-    """Drop candidates the gazetteer knows, common words, and persons around a known person.
+    """Drop candidates the gazetteer knows, common words, and compounds of known names.
 
-    A person candidate that contains a known person's name is that name and a stray
-    character (習近平在, 林鄭月娥今早).
+    Dropped besides known names and common words: a person candidate that contains a
+    known person's name (習近平在, 林鄭月娥今早: the name and a stray character); an
+    institution or place made of known names only (美國哈佛大學), of a known name and
+    one common word (美國公司, 香港法院: a kind of thing, not a name), containing a
+    known person's full name (黃宏發接受眾新聞), or ending with a known name of three
+    characters or more (沙中線紅磡站).
 
     >>> from kg.gazetteer import Entity
-    >>> g = Gazetteer([Entity(id="x", type="person", name="習近平", en="Xi Jinping")])
+    >>> g = Gazetteer([Entity(id="x", type="person", name="習近平", en="Xi Jinping"),
+    ...                Entity(id="us", type="place", name="美國", en="United States")])
     >>> drop_known({"习近平": "person", "习近平在": "person", "方面": "person",
-    ...             "陈大文": "person"}, g)
+    ...             "美国公司": "institution", "陈大文": "person"}, g)
     {'陈大文': 'person'}
     """
     known = known_names(gazetteer) if known is None else known
@@ -686,6 +918,7 @@ def drop_known(
         if entity.type == PERSON
         for name in (entity.name, *entity.aliases, *entity.weak)
     )
+    people_3 = frozenset(p for p in people if len(p) >= 3)
     freq, tags = _jieba_words()
     return {
         name: kind
@@ -693,12 +926,65 @@ def drop_known(
         if name not in known
         and not _is_common_word(name, freq, tags)
         and not (kind == PERSON and _has_substring(name, people))
+        and not (kind != PERSON and _is_compound_of_known(name, known, freq, tags))
+        and not (kind != PERSON and _has_substring(name, people_3))
+        and not (kind != PERSON and _ends_with_known(name, known))
     }
 
 
+def _ends_with_known(name: str, known: frozenset[str]) -> bool:
+    """Whether `name` is something and a known name of three characters or more
+    (沙中線紅磡站: the known station, on a line)."""
+    return any(name[start:] in known for start in range(2, len(name) - 2))
+
+
+def _is_compound_of_known(name: str, known: frozenset[str], freq: dict, tags: dict) -> bool:
+    """Known names only (美國哈佛大學), a known name and a common word or one or two more
+    characters (美國公司, 民建聯黨), or a verb phrase and a known name (接受眾新聞)."""
+    size = len(name)
+    covered = [True] + [False] * size  # covered[i]: name[:i] is a run of known names
+    for end in range(2, size + 1):
+        covered[end] = any(covered[start] and name[start:end] in known for start in range(end - 1))
+    if covered[size]:
+        return True
+    # known names and dictionary words, two of them known: 中國官方新華社
+    best = [0] + [-1] * size  # best[i]: most known names in a segmentation of name[:i]
+    for end in range(1, size + 1):
+        for start in range(max(0, end - 12), end):
+            if best[start] < 0:
+                continue
+            piece = name[start:end]
+            if piece in known:
+                best[end] = max(best[end], best[start] + 1)
+            elif end - start > 1 and freq.get(piece, 0) >= 20:
+                best[end] = max(best[end], best[start])
+    if best[size] >= 2:
+        return True
+    for cut in range(2, size):
+        rest = name[cut:]
+        if covered[cut] and (
+            len(rest) <= 2 or (freq.get(rest, 0) >= 20 and tags.get(rest, "") not in _PROPER_TAGS)
+        ):
+            return True
+        if name[size - cut :] in known and _has_verb(name[: size - cut], freq, tags):
+            return True  # 接受眾新聞
+    return False
+
+
+def _has_verb(text: str, freq: dict, tags: dict) -> bool:
+    """Whether jieba finds a verb of two characters or more in `text`."""
+    import jieba
+
+    return any(len(w) > 1 and tags.get(w) == "v" for w in jieba.lcut(text, HMM=False))
+
+
 def _is_common_word(name: str, freq: dict, tags: dict) -> bool:
-    """A frequent word of jieba's dictionary that is not tagged as a proper noun."""
-    return freq.get(name, 0) >= COMMON_FREQUENCY and tags.get(name, "") not in _PROPER_TAGS
+    """A frequent word of jieba's dictionary not tagged as a proper noun, a very frequent
+    word whatever its tag (城市 is tagged as a place), or an idiom or set phrase."""
+    count, tag = freq.get(name, 0), tags.get(name, "")
+    if tag in ("i", "l") and count:
+        return True
+    return count >= 50 * COMMON_FREQUENCY or (count >= COMMON_FREQUENCY and tag not in _PROPER_TAGS)
 
 
 def rank(search: _Search, counts: Counts, top: int) -> list[Suggestion]:
@@ -732,10 +1018,18 @@ def rank(search: _Search, counts: Counts, top: int) -> list[Suggestion]:
 
 
 def _tagged_as_name(name: str, sentence: str) -> bool:
-    """Whether jieba's tagger reads `name` as one proper noun in the example sentence."""
+    """Whether jieba's tagger reads `name` as one proper noun in the example sentence
+    (in the clause around it: the tagger's HMM is slow on long text).
+
+    >>> _tagged_as_name("陈帆", "運輸及房屋局局長陳帆表示"), _tagged_as_name("万人", "有萬人上街")
+    (True, False)
+    """
     import jieba.posseg
 
     _jieba_words()
+    at = normalise(sentence).find(name)
+    if at >= 0:
+        sentence = sentence[max(0, at - 8) : at + len(name) + 8]
     return any(
         normalise(pair.word) == name and pair.flag in _PROPER_TAGS
         for pair in jieba.posseg.cut(sentence)
@@ -752,8 +1046,7 @@ def _written_name(surfaces: Counter, key: str) -> str:
 
 def _evidence(name: str, kind: EntityType, cues: Counter) -> str:
     if kind != PERSON:
-        pats = _patterns()
-        suffix = max((s for s in pats.suffix_kind if name.endswith(s)), key=len, default="")
+        suffix = _patterns().suffix_of(name)
         return f"X{to_traditional(suffix)}" if suffix else kind
     return cues.most_common(1)[0][0] if cues else "X表示"
 
@@ -766,7 +1059,7 @@ def generate_yaml(suggestions: Iterable[Suggestion]) -> Iterator[str]:
     for number, s in enumerate(suggestions, 1):
         example = s.example.replace("\n", " ")
         yield f"# {s.articles} articles, {s.mentions} mentions (cue: {s.evidence}) — 「{example}」\n"
-        yield f"- id: todo-{number}\n"
+        yield f"- id: TODO-{number}\n"
         yield f"  type: {s.type}\n"
         yield f"  name: {_yaml_scalar(s.name)}\n"
         yield "  en: TODO\n"
@@ -783,15 +1076,15 @@ def to_yaml(suggestions: Iterable[Suggestion]) -> str:
     -------
     str
         A YAML list (``yaml.safe_load`` reads it), one record per suggestion, each after a
-        comment line with its counts, cue and example; ids ``todo-1``, ``todo-2`` … are
+        comment line with its counts, cue and example; ids ``TODO-1``, ``TODO-2`` … are
         unique placeholders to replace with slugs.
 
     Examples
     --------
     >>> import yaml
-    >>> s = Suggestion("民生關注協會", "institution", 4, 6, "民生關注協會批評政府。", "X協會")
+    >>> s = Suggestion("華富邨居民協會", "institution", 4, 6, "華富邨居民協會批評政府。", "X協會")
     >>> yaml.safe_load(to_yaml([s, s]))[1]
-    {'id': 'todo-2', 'type': 'institution', 'name': '民生關注協會', 'en': 'TODO'}
+    {'id': 'TODO-2', 'type': 'institution', 'name': '華富邨居民協會', 'en': 'TODO'}
     """
     return "".join(generate_yaml(suggestions))
 

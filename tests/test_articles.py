@@ -271,7 +271,7 @@ def test_read_article_without_root_uses_the_path():
                               r"convert the file to UTF-8 \(e\.g\. iconv -f BIG5 -t UTF-8\)$"),
         ("bad/gbk 旧稿.md", r"^not UTF-8 text \(it looks like GBK\): .*iconv -f GBK -t UTF-8"),
         ("bad/utf16.txt", r"^UTF-16 text; convert the file to UTF-8"),
-        ("bad/empty body.md", r"^empty body: no article text after the front matter$"),
+        ("bad/empty body.md", r"^empty body: no article text after the front matter \(only markup or site chrome\)$"),
         ("bad/binary.md", r"^binary file \(contains NUL bytes\), not an article$"),
         ("bad/notes.pdf", r"^not an article file \(extension '\.pdf'; kg reads \.htm, \.html, "
                           r"\.markdown, \.md, \.txt\)$"),
@@ -358,6 +358,12 @@ def test_markdown_lists_quotes_headings_and_emphasis():
         ("body", "小標題"), ("body", "引述一段"), ("body", "第一項"), ("body", "第二項 強調"),
         ("related", "連結"), ("body", "*星號*"),
     ]  # fmt: skip
+
+
+def test_front_matter_keys_are_case_insensitive():
+    raw = "---\nTitle: 標題\nDATE: 2021-02-11\nTags:\n  - 香港\n---\n正文。".encode()
+    article = parse_article(raw, "x.md")
+    assert (article.title, article.date, article.tags) == ("標題", "2021-02-11", ("香港",))
 
 
 def test_private_use_markers_in_the_input_cannot_fake_parts():
