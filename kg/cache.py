@@ -106,6 +106,7 @@ class Cache:
                     )
                 yield result
             else:
+                assert self._db is not None  # only pending jobs exist without a cache
                 row = self._db.execute(
                     "SELECT value FROM results WHERE key = ?", (self.key(job),)
                 ).fetchone()

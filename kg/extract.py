@@ -39,6 +39,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick_rs
 
@@ -187,7 +188,7 @@ class Matcher:
             e.id: tuple(normalise(w) for w in (*e.context, *e.names)) for e in gazetteer
         }
         self._types = {e.id: e.type for e in gazetteer}
-        self._tokenizer = None
+        self._tokenizer: Any = None
         self._segment_cache: dict[str, frozenset[int]] = {}
         self._crossed_cache: dict[tuple[int, str, str], bool] = {}
         self._words: dict[str, int] = {}
@@ -266,6 +267,7 @@ class Matcher:
     def _cuts(self, window: str) -> frozenset[int]:
         """Offsets where jieba (no HMM) cuts `window`: its maximum-probability route."""
         tokenizer = self._tokenizer
+        assert tokenizer is not None, "prepare() loads the tokenizer"
         route: dict[int, tuple[float, int]] = {}
         tokenizer.calc(window, tokenizer.get_DAG(window), route)
         cuts = {0}

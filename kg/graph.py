@@ -167,7 +167,7 @@ class GraphBuilder:
             return
         import numpy as np
 
-        names = sorted(self._entity_index, key=self._entity_index.get)
+        names = sorted(self._entity_index, key=lambda name: self._entity_index[name])
         dates = sorted({d for d, _ in self._together if d})
         rank = {d: i for i, d in enumerate(dates)}
         size = len(names)
@@ -202,7 +202,7 @@ class GraphBuilder:
 
 def entity_attributes(entity: Entity) -> dict:
     """The node attributes of an entity: plain values only (lists joined with ' | ')."""
-    attributes = {
+    attributes: dict[str, str | int | float] = {
         "kind": "entity",
         "type": entity.type,
         "label": entity.name,

@@ -231,7 +231,7 @@ class _StreamedLines:
             self._tmp.write(lines)
 
     def commit(self) -> None:
-        if self._tmp is not None:
+        if self._tmp is not None and self.path is not None:
             self._tmp.close()
             os.replace(self._tmp_path, self.path)
 

@@ -145,7 +145,7 @@ def query(
         columns = [v.value for v in result.variables]
         rows = [[_plain(solution[c]) for c in columns] for solution in result]
         return QueryResult(columns, rows)
-    text = ox.serialize(list(result), format=ox.RdfFormat.N_TRIPLES).decode()
+    text = (ox.serialize(list(result), format=ox.RdfFormat.N_TRIPLES) or b"").decode()
     return QueryResult([], [], triples=text)
 
 

@@ -112,7 +112,7 @@ def _weak_links(graph: nx.MultiDiGraph, per_node: int) -> list[tuple[str, str, s
         weight = d.get("articles", d.get("count", 1))
         for node in (u, v):
             ranked.setdefault(node, []).append((-weight, u, v, key))
-    strong = set()
+    strong: set[tuple[str, str, str]] = set()
     for edges in ranked.values():
         strong.update((u, v, k) for _, u, v, k in sorted(edges)[:per_node])
     return [e for e in graph.edges(keys=True) if e not in strong]

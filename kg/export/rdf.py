@@ -147,7 +147,7 @@ def to_rdf(graph: nx.MultiDiGraph, format: str = "turtle", base: str = DEFAULT_B
         "wd": WIKIDATA,
     }
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     lines = text.split(b"\n")
     head = sorted(line for line in lines if line.startswith(b"@prefix"))  # writer's order varies
     rest = [line for line in lines if not line.startswith(b"@prefix")]
