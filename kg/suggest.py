@@ -19,12 +19,12 @@ How a name is found, on the Simplified-normalised text (:func:`kg.text.normalise
 3. **Known names** (:func:`drop_known`): every name, alias and weak name of the gazetteer
    in both scripts, common words, a known person's name with a stray character, and
    compounds of known names (美國公司, 沙中線紅磡站) are dropped.
-4. **Counting** (:func:`count_names`). The candidates, and the known names that contain
+4. **Counting**. The candidates, and the known names that contain
    one, are searched in every article with kg's own :class:`~kg.extract.Matcher`, as
    ``kg build`` would find them: on word boundaries, longest first. A candidate found
    mostly inside a longer name is a fragment; the rest are ranked by articles, with
    their cue and an example sentence cut from the text as written. jieba's tagger reads
-   the example sentences of two-character person names, the riskiest kind.
+   two-character person names, the riskiest kind, in a cue sentence (X表示).
 
 Reading is the costly part; it runs once, in forked worker processes that mine their
 chunk of files and write its texts to a temporary file for the counting pass, so that no
@@ -66,14 +66,14 @@ from kg.text import normalise, to_traditional
 
 _SURNAMES = (
     "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾鐘彭游詹胡施沈余"
-    "盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁卓馬阮董溫温唐藍石蔣古紀姚連馮歐程湯田康姜白汪"
+    "盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛卓馬阮董溫温唐藍石蔣古紀姚連馮歐程湯田康姜白汪"
     "鄒尤巫錢嚴袁伍麥莫鄺區霍譚關岑甘龐單冼黎韋勞容邵文易聶任武俞尹柳秦殷倪祝龔賀毛章熊孔"
     "萬邢雷向史金崔夏喬戚屈饒凌葛梅滕鮑陶晏練路左談衛衞查裘解祁郝閻車包費齊卜苗管湛駱蒙利"
     "符巢塗涂辜官辛鄔闞閔植貝伏麻段商寧房竇郁冉薄喻皮谷景尚牛桂盛童"
     "狄祖奚婁危鄂濮伊宮寇邊卞焦匡靳芮牟習栗艾藺岳庾鞠鄢佘佟褚覃翟郎柴舒豐姬"
 )
 """Surnames that start a person's name (a few that are mostly common words are left out:
-時, 應, 全, 常, 成, 安, 黨, 宗 …)."""
+時, 應, 全, 常, 成, 安, 黨, 宗, 丁 (丁屋, 丁權) …)."""
 _COMPOUND_SURNAMES = (
     "歐陽", "司徒", "司馬", "上官", "諸葛", "東方", "夏侯", "皇甫", "尉遲", "公孫", "慕容",
     "令狐", "端木", "長孫", "宇文", "軒轅", "鍾離", "南宮", "西門", "獨孤",
@@ -97,9 +97,9 @@ _FOREIGN_TITLES = (
 """Titles after which a name need not start with a Chinese surname (拜登, 蓬佩奧)."""
 _NAME_TAILS = (
     "先生", "女士", "小姐", "太太", "伯伯", "婆婆", "姑娘", "老師", "同學", "官", "伯", "生",
-    "太", "婆", "嫂", "姐", "哥", "仔", "某", "氏", "絲", "攝", "攝影",
+    "太", "婆", "嫂", "姐", "哥", "仔", "某", "氏", "絲", "攝", "攝影", "牧",
 )  # fmt: skip
-"""Forms of address: 陳先生 and 胡官 are not names."""
+"""Forms of address: 陳先生, 胡官 (a magistrate), 朱牧 (a pastor) are not names."""
 _VERBS = (
     "表示", "說", "指出", "指", "稱", "認為", "強調", "回應", "透露", "批評", "坦言", "直言",
     "質疑", "承認", "解釋", "重申", "宣布", "宣佈", "相信", "估計", "希望", "補充", "形容",
@@ -151,7 +151,7 @@ _PERSON_MAX = 4
 """Longest person name (two-character surname and two given names: 歐陽震華 …)."""
 _ORG_MAX = 12
 """Longest institution or place name considered."""
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SENTENCE_END = re.compile("[。！？!?\n\x1e]")
 _CLAUSE_END = re.compile(r"[，；：,;]")
 
 PERSON: EntityType = "person"
@@ -563,10 +563,17 @@ def select_candidates(mined: Mined, min_cues: int = MIN_CUES) -> dict[str, Entit
     fragment); when it makes up at least :data:`COHESION` of the contexts of itself less
     its first character; and when its shape suits its kind (:func:`_has_name_shape`).
 
+    Parameters
+    ----------
+    mined : Mined
+        The cue contexts of a corpus (expanded here if need be).
+    min_cues : int
+        How many cue hits a name needs.
+
     Returns
     -------
     dict
-        Normalised name -> type.
+        Normalised name -> type, sorted by name.
 
     Examples
     --------
@@ -676,7 +683,7 @@ def _has_substring(text: str, names: dict | frozenset) -> bool:
     return any(text[i : i + n] in names for n in range(2, size) for i in range(size - n + 1))
 
 
-def count_names(chunk: str, search: _Search) -> Counts:
+def _count_names(chunk: str, search: _Search) -> Counts:
     """Count the candidates in the texts of a chunk (texts joined by the separator)."""
     counts = Counts()
     if not search.n_candidates:
@@ -726,8 +733,9 @@ def _cue_at(norm: str, start: int, end: int, kind: EntityType, pats: _Patterns) 
 
 
 def _example(text: str, start: int, end: int, cued: bool) -> tuple[int, str]:
-    """The sentence around text[start:end], cut to 60 characters, and its quality:
-    3 a whole sentence with a cue, 2 a whole sentence, 1 a cut one."""
+    """The sentence around text[start:end], cut to 60 characters, and its quality: 3 a
+    whole sentence with a cue, 2 a whole sentence, 1 a cut one, 0 a sentence of fewer
+    than 12 characters (a photo credit: 何君健攝)."""
     lo = max(0, start - 200)
     ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
     lo = ends[-1] if ends else lo
@@ -736,8 +744,8 @@ def _example(text: str, start: int, end: int, cued: bool) -> tuple[int, str]:
         stop.end() if stop and stop.group() in "。！？!?" else (stop.start() if stop else end + 200)
     )
     sentence = text[lo:hi].strip()
-    if len(sentence) <= 60 and _SEPARATOR not in sentence:
-        return (3 if cued else 2), sentence
+    if len(sentence) <= 60:
+        return (0 if len(sentence) < 12 else 3 if cued else 2), sentence
     clauses = [lo, *(m.end() for m in _CLAUSE_END.finditer(text, lo, hi)), hi]
     left = max(c for c in clauses if c <= start)
     right = min(c for c in clauses if c >= end)
@@ -754,7 +762,7 @@ def _example(text: str, start: int, end: int, cued: bool) -> tuple[int, str]:
     piece = text[left:right].strip()
     if len(piece) > 60:
         piece = text[max(left, end - 30) : max(left, end - 30) + 60]
-    return 1, piece.replace(_SEPARATOR, " ").strip()
+    return 1, piece.strip()
 
 
 # --- the whole run ----------------------------------------------------------------------------
@@ -781,7 +789,8 @@ def suggest(
     top : int
         How many suggestions to return, most articles first.
     sample : int, optional
-        Read only this many article files, evenly spread over the sorted input.
+        Read only this many article files, evenly spread over the sorted input (for a
+        quick look at a large archive); None reads them all.
     jobs : int
         Worker processes; 0 means one per core.
 
@@ -829,12 +838,14 @@ def suggest(
             )
         known = known_names(gazetteer)
         candidates = drop_known(select_candidates(mined), gazetteer, known)
-        _WORKER["search"] = search = _Search(candidates, known)
+        _WORKER["search"] = search = _Search(candidates, known)  # inherited by the fork
         counts = Counts()
-        for part in _map(_count_chunk, [path for path, _ in jobs_1], workers):
-            counts.update(part)
-        _WORKER.clear()
-    return rank(search, counts, top)
+        try:
+            for part in _map(_count_chunk, [path for path, _ in jobs_1], workers):
+                counts.update(part)
+        finally:
+            _WORKER.clear()
+    return _rank(search, counts, top)
 
 
 def _map(function, items: list, workers: int) -> Iterator:
@@ -870,7 +881,7 @@ def _readable_text(article: Article) -> str:
 
 
 def _count_chunk(path: str) -> Counts:
-    return count_names(Path(path).read_text(encoding="utf-8"), _WORKER["search"])
+    return _count_names(Path(path).read_text(encoding="utf-8"), _WORKER["search"])
 
 
 def known_names(gazetteer: Gazetteer) -> frozenset[str]:
@@ -904,6 +915,21 @@ def drop_known(
     known person's full name (黃宏發接受眾新聞), or ending with a known name of three
     characters or more (沙中線紅磡站).
 
+    Parameters
+    ----------
+    candidates : dict
+        Normalised name -> type, as :func:`select_candidates` returns them.
+    gazetteer : Gazetteer
+    known : frozenset of str, optional
+        :func:`known_names` of the gazetteer, when already computed.
+
+    Returns
+    -------
+    dict
+        The candidates left.
+
+    Examples
+    --------
     >>> from kg.gazetteer import Entity
     >>> g = Gazetteer([Entity(id="x", type="person", name="習近平", en="Xi Jinping"),
     ...                Entity(id="us", type="place", name="美國", en="United States")])
@@ -966,12 +992,12 @@ def _is_compound_of_known(name: str, known: frozenset[str], freq: dict, tags: di
             len(rest) <= 2 or (freq.get(rest, 0) >= 20 and tags.get(rest, "") not in _PROPER_TAGS)
         ):
             return True
-        if name[size - cut :] in known and _has_verb(name[: size - cut], freq, tags):
+        if name[size - cut :] in known and _has_verb(name[: size - cut], tags):
             return True  # 接受眾新聞
     return False
 
 
-def _has_verb(text: str, freq: dict, tags: dict) -> bool:
+def _has_verb(text: str, tags: dict) -> bool:
     """Whether jieba finds a verb of two characters or more in `text`."""
     import jieba
 
@@ -987,8 +1013,8 @@ def _is_common_word(name: str, freq: dict, tags: dict) -> bool:
     return count >= 50 * COMMON_FREQUENCY or (count >= COMMON_FREQUENCY and tag not in _PROPER_TAGS)
 
 
-def rank(search: _Search, counts: Counts, top: int) -> list[Suggestion]:
-    """Turn the counts into suggestions: drop fragments, rank, check two-character persons."""
+def _rank(search: _Search, counts: Counts, top: int) -> list[Suggestion]:
+    """The counts as suggestions: fragments dropped, two-character persons checked."""
     ranked = []
     for index, name in enumerate(search.names):
         mentions = counts.mentions[index]
@@ -1002,7 +1028,7 @@ def rank(search: _Search, counts: Counts, top: int) -> list[Suggestion]:
             break
         kind = search.kinds[index]
         example = counts.examples.get(index, (0, ""))[1]
-        if kind == PERSON and len(name) == 2 and not _tagged_as_name(name, example):
+        if kind == PERSON and len(name) == 2 and not _tagged_as_name(name):
             continue
         suggestions.append(
             Suggestion(
@@ -1017,22 +1043,19 @@ def rank(search: _Search, counts: Counts, top: int) -> list[Suggestion]:
     return suggestions
 
 
-def _tagged_as_name(name: str, sentence: str) -> bool:
-    """Whether jieba's tagger reads `name` as one proper noun in the example sentence
-    (in the clause around it: the tagger's HMM is slow on long text).
+def _tagged_as_name(name: str) -> bool:
+    """Whether jieba's tagger reads a (normalised) two-character name as a person's name
+    in the shortest cue sentence, ``X表示``: it does for 陳帆 and 林勵, not for 萬人 or
+    回覆. (Read in real sentences, its verdict depends on the sentence, not the name.)
 
-    >>> _tagged_as_name("陈帆", "運輸及房屋局局長陳帆表示"), _tagged_as_name("万人", "有萬人上街")
+    >>> _tagged_as_name("陈帆"), _tagged_as_name("万人")
     (True, False)
     """
     import jieba.posseg
 
     _jieba_words()
-    at = normalise(sentence).find(name)
-    if at >= 0:
-        sentence = sentence[max(0, at - 8) : at + len(name) + 8]
     return any(
-        normalise(pair.word) == name and pair.flag in _PROPER_TAGS
-        for pair in jieba.posseg.cut(sentence)
+        pair.word == name and pair.flag.startswith("nr") for pair in jieba.posseg.cut(name + "表示")
     )
 
 
@@ -1055,7 +1078,12 @@ def _evidence(name: str, kind: EntityType, cues: Counter) -> str:
 
 
 def generate_yaml(suggestions: Iterable[Suggestion]) -> Iterator[str]:
-    """Yield the lines of :func:`to_yaml`, each ending with a newline."""
+    """Yield the lines of :func:`to_yaml`, each ending with a newline.
+
+    >>> s = Suggestion("陳大文", "person", 3, 5, "陳大文表示反對。", "X表示")
+    >>> next(generate_yaml([s]))
+    '# 3 articles, 5 mentions (cue: X表示) — 「陳大文表示反對。」\\n'
+    """
     for number, s in enumerate(suggestions, 1):
         example = s.example.replace("\n", " ")
         yield f"# {s.articles} articles, {s.mentions} mentions (cue: {s.evidence}) — 「{example}」\n"
