@@ -316,6 +316,7 @@ def _build(
     clock = time.perf_counter()
     builder = GraphBuilder(gaz, opts.min_co_mentions)
     mentions: list[Mention] = []
+    mention_count = 0
     report_files: list[dict] = []
     seen_urls: dict[str, str] = {}
     mentions_out = _StreamedLines(out_dir / "mentions.jsonl" if out_dir else None)
@@ -339,7 +340,9 @@ def _build(
             if article.url:
                 seen_urls[article.url] = article.path
             builder.add(result)
-            mentions.extend(result.mentions)
+            mention_count += len(result.mentions)
+            if out_dir is None:  # with an output folder, mentions are read back on demand
+                mentions.extend(result.mentions)
             mentions_out.write(mention_lines)
             articles_out.write(article_line)
             report_files.append({
@@ -366,7 +369,7 @@ def _build(
         "files": len(files),
         "articles": len(report_files) - len(skipped),
         "skipped": len(skipped),
-        "mentions": len(mentions),
+        "mentions": mention_count,
         "entities": sum(1 for _, d in graph.nodes(data=True) if d.get("kind") == "entity"),
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
@@ -383,7 +386,11 @@ def _build(
         "files": report_files,
     }
     result = BuildResult(
-        graph=graph, mentions=mentions, counts=counts, report=report, timings=timings
+        graph=graph,
+        mentions=mentions if out_dir is None else None,
+        counts=counts,
+        report=report,
+        timings=timings,
     )
 
     if out_dir is not None:
