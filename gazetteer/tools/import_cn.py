@@ -15,7 +15,7 @@ this gazetteer) and every prefecture-level division, with
 Ids and English names come from tools/cn_divisions.csv. Output is sorted by id and
 byte-identical between runs.
 
-Usage: /work/venv/bin/python gazetteer/tools/import_cn.py
+Usage: python gazetteer/tools/import_cn.py
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Ids already defined in a curated places/*.yaml file (country-tw, country-us, cou
 country-hk, country-mo) are skipped. Output is sorted by id and byte-identical between
 runs for the same pycountry version.
 
-Usage: /work/venv/bin/python gazetteer/tools/import_countries.py
+Usage: python gazetteer/tools/import_countries.py
 """
 
 from __future__ import annotations
