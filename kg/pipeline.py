@@ -53,6 +53,7 @@ from kg.export.tables import (
 from kg.extract import Matcher, extract
 from kg.gazetteer import Gazetteer
 from kg.graph import GraphBuilder
+from kg.query import open_store
 from kg.records import ArticleRecord, Mention, Skipped
 
 
@@ -442,6 +443,10 @@ def _write_outputs(
         graph, out_dir / f"graph.{SUFFIXES[opts.rdf_format]}", opts.rdf_format, opts.base
     )
     timings["export_rdf"] = time.perf_counter() - stage
+    if opts.rdf_format != "jsonld":
+        stage = time.perf_counter()
+        open_store(outputs["rdf"])  # the first `kg query` then opens a ready store
+        timings["query_store"] = time.perf_counter() - stage
     stage = time.perf_counter()
     outputs["graphml"] = write_graphml(graph, out_dir / "graph.graphml")
     outputs["entities_csv"] = write_atomic(out_dir / "entities.csv", generate_entities_csv(graph))

@@ -81,3 +81,12 @@ def test_cli_query_error_is_one_line(ttl):
     assert result.returncode == 1
     assert result.stderr.startswith("Error: SPARQL syntax error")
     assert "Traceback" not in result.stderr
+
+
+def test_build_prepares_the_store_that_queries_open(seeds_build, ttl):
+    stores = list((ttl.parent / ".kg-cache").glob("store-graph.ttl-*/complete"))
+    assert len(stores) == 1
+    from kg.query import open_store
+
+    store = open_store(ttl)
+    assert len(store) > 300
