@@ -82,6 +82,14 @@ class Mention:
     end: int
     part: Part
 
+    def __reduce__(self):
+        # Positional arguments pickle several times faster than the generated __setstate__
+        # of a frozen slotted dataclass; archives move and cache millions of mentions.
+        return (
+            Mention,
+            (self.article_id, self.entity_id, self.surface, self.start, self.end, self.part),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Skipped:

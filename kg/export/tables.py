@@ -149,7 +149,9 @@ def _graphml_keys(items: Iterable[dict], domain: str) -> dict[str, tuple[str, st
 def _graphml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(str(value))
+    if isinstance(value, int | float):
+        return str(value)
+    return escape(value)
 
 
 def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[str]:
@@ -173,18 +175,22 @@ def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[str]:
         for name, (key_id, kind) in keys.items():
             yield f'  <key id="{key_id}" for="{domain}" attr.name={quoteattr(name)} attr.type="{kind}" />\n'
     yield '  <graph edgedefault="directed">\n'
+    ids = {node: quoteattr(str(node)) for node in graph.nodes}
+    node_tags = [(name, f'<data key="{key_id}">') for name, (key_id, _) in node_keys.items()]
     for node, data in sorted(graph.nodes(data=True)):
         values = "".join(
-            f'<data key="{node_keys[k][0]}">{_graphml_value(v)}</data>'
-            for k, v in sorted(data.items())
+            f"{tag}{_graphml_value(data[k])}</data>" for k, tag in node_tags if k in data
         )
-        yield f"    <node id={quoteattr(node)}>{values}</node>\n"
+        yield f"    <node id={ids[node]}>{values}</node>\n"
+    edge_tags = [(name, f'<data key="{key_id}">') for name, (key_id, _) in edge_keys.items()]
+    relation_ids = {}
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        if key not in relation_ids:
+            relation_ids[key] = quoteattr(str(key))
         values = "".join(
-            f'<data key="{edge_keys[k][0]}">{_graphml_value(x)}</data>'
-            for k, x in sorted(data.items())
+            f"{tag}{_graphml_value(data[k])}</data>" for k, tag in edge_tags if k in data
         )
-        yield f"    <edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(key)}>{values}</edge>\n"
+        yield f"    <edge source={ids[u]} target={ids[v]} id={relation_ids[key]}>{values}</edge>\n"
     yield "  </graph>\n</graphml>\n"
 
 
