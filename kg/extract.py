@@ -43,7 +43,6 @@ from typing import Any
 
 import ahocorasick_rs
 
-from kg.articles import url_domain
 from kg.gazetteer import Gazetteer
 from kg.records import Article, ArticleRecord, Mention, Part
 from kg.text import is_ascii_word, normalise
@@ -177,10 +176,11 @@ class Matcher:
                 key = "".join(chars)
                 if key not in options and key not in not_compounds:
                     self._add(key, COMPOUND, tuple(abbrs[c] for c in chars))
+        position = {key: i for i, key in enumerate(self._keys)}
         for entity in gazetteer:
             for name in entity.names:
                 if is_ascii_word(name) and name.isupper() and len(name) <= 6:
-                    self._acronym[self._keys.index(normalise(name))] = name
+                    self._acronym[position[normalise(name)]] = name
         self._automaton = ahocorasick_rs.AhoCorasick(
             self._keys, matchkind=ahocorasick_rs.MatchKind.Standard
         )
@@ -415,8 +415,3 @@ def extract(article: Article, matcher: Matcher, publishers: dict[str, str]) -> A
         mentions=tuple(mentions),
         publisher_id=find_publisher(article, publishers),
     )
-
-
-def domain_of(article: Article) -> str:
-    """The article's own web domain ('' when it has no URL)."""
-    return url_domain(article.url)

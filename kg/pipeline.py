@@ -44,10 +44,10 @@ from kg.export import write_atomic
 from kg.export.html import DEFAULT_MAX_NODES, write_html
 from kg.export.rdf import DEFAULT_BASE, SUFFIXES, write_rdf
 from kg.export.tables import (
-    article_row,
+    generate_articles_jsonl,
     generate_edges_csv,
     generate_entities_csv,
-    mention_rows,
+    generate_mentions_jsonl,
     write_graphml,
 )
 from kg.extract import Matcher, extract
@@ -175,14 +175,10 @@ def _map_one(
     result = process_file(path, root, matcher, publishers)
     if isinstance(result, Skipped):
         return result
-    mention_lines = "".join(_json_line(row) for row in mention_rows(result, gaz))
-    article_line = _json_line(article_row(result))
+    mention_lines = "".join(generate_mentions_jsonl([result], gaz))
+    article_line = "".join(generate_articles_jsonl([result]))
     slim = dataclasses.replace(result, article=dataclasses.replace(result.article, text=""))
     return slim, mention_lines, article_line
-
-
-def _json_line(row: dict) -> str:
-    return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def _init_worker(matcher: Matcher, publishers: dict[str, str], gaz: Gazetteer) -> None:
@@ -320,8 +316,8 @@ def _build(
     mention_count = 0
     report_files: list[dict] = []
     seen_urls: dict[str, str] = {}
-    mentions_out = _StreamedLines(out_dir / "mentions.jsonl" if out_dir else None)
-    articles_out = _StreamedLines(out_dir / "articles.jsonl" if out_dir else None)
+    mentions_out = _StreamedLines(out_dir / _OUTPUT_FILES["mentions"] if out_dir else None)
+    articles_out = _StreamedLines(out_dir / _OUTPUT_FILES["articles"] if out_dir else None)
     try:
         todo = cache.missing(files)
         fresh = _map(todo, matcher, publishers, gaz, workers)
@@ -400,7 +396,8 @@ def _build(
         articles_out.commit()
         result.outputs = _write_outputs(graph, report, out_dir, opts, timings)
         result.outputs.update(
-            mentions=out_dir / "mentions.jsonl", articles=out_dir / "articles.jsonl"
+            mentions=out_dir / _OUTPUT_FILES["mentions"],
+            articles=out_dir / _OUTPUT_FILES["articles"],
         )
         timings["export"] = time.perf_counter() - clock
         cache.save(files, manifest)
@@ -435,7 +432,11 @@ def _write_outputs(
     outputs = {}
     stage = time.perf_counter()
     outputs["html"] = write_html(
-        graph, out_dir / "graph.html", max_nodes=opts.max_nodes, view=opts.view, focus=opts.focus
+        graph,
+        out_dir / _OUTPUT_FILES["html"],
+        max_nodes=opts.max_nodes,
+        view=opts.view,
+        focus=opts.focus,
     )
     timings["export_html"] = time.perf_counter() - stage
     stage = time.perf_counter()
@@ -448,11 +449,12 @@ def _write_outputs(
         open_store(outputs["rdf"])  # the first `kg query` then opens a ready store
         timings["query_store"] = time.perf_counter() - stage
     stage = time.perf_counter()
-    outputs["graphml"] = write_graphml(graph, out_dir / "graph.graphml")
-    outputs["entities_csv"] = write_atomic(out_dir / "entities.csv", generate_entities_csv(graph))
-    outputs["edges_csv"] = write_atomic(out_dir / "edges.csv", generate_edges_csv(graph))
+    files = {name: out_dir / file for name, file in _OUTPUT_FILES.items()}
+    outputs["graphml"] = write_graphml(graph, files["graphml"])
+    outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
+    outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph))
     outputs["report"] = write_atomic(
-        out_dir / "report.json",
+        files["report"],
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
     )
     timings["export_tables"] = time.perf_counter() - stage
