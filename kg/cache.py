@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -34,7 +33,8 @@ CREATE TABLE IF NOT EXISTS builds (name TEXT PRIMARY KEY, manifest TEXT NOT NULL
 
 
 class Cache:
-    """Map-step results by file key; a no-op when `folder` is None."""
+    """Map-step results (bytes, as the pipeline serialised them) by file key; a no-op when
+    `folder` is None."""
 
     def __init__(self, folder: Path | None, gazetteer_fingerprint: str, code: str) -> None:
         self.folder = folder
@@ -90,27 +90,33 @@ class Cache:
         return [job for job in jobs if self.key(job) not in stored]
 
     def merge(
-        self, jobs: Sequence[Job], todo: Sequence[Job], fresh: Iterable[object]
-    ) -> Iterator[object]:
+        self, jobs: Sequence[Job], todo: Sequence[Job], fresh: Iterable[bytes]
+    ) -> Iterator[bytes]:
         """All results in the order of `jobs`: cached ones, and `fresh` ones for `todo`,
-        which are stored as they pass."""
+        which are stored as they pass (in batches: one transaction per few hundred)."""
         fresh_iter = iter(fresh)
         pending = set(todo)
+        batch: list[tuple[str, bytes]] = []
         for job in jobs:
             if job in pending:
                 result = next(fresh_iter)
                 if self._db is not None:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO results VALUES (?, ?)",
-                        (self.key(job), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
-                    )
+                    batch.append((self.key(job), result))
+                    if len(batch) >= 512:
+                        self._store(batch)
                 yield result
             else:
                 assert self._db is not None  # only pending jobs exist without a cache
                 row = self._db.execute(
                     "SELECT value FROM results WHERE key = ?", (self.key(job),)
                 ).fetchone()
-                yield pickle.loads(row[0])
+                yield row[0]
+        self._store(batch)
+
+    def _store(self, batch: list[tuple[str, bytes]]) -> None:
+        if self._db is not None and batch:
+            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", batch)
+            batch.clear()
 
     def manifest(self, jobs: Sequence[Job], settings: str) -> str:
         """A fingerprint of a whole build: every file key, in order, and the settings."""

@@ -58,79 +58,69 @@ class GraphBuilder:
     def __init__(self, gazetteer: Gazetteer, min_co_mentions: int = 2) -> None:
         self.gazetteer = gazetteer
         self.min_co_mentions = min_co_mentions
-        self.graph = nx.MultiDiGraph()
-        self._entity_index: dict[str, int] = {}
+        self._article_nodes: list[tuple[str, dict]] = []
+        self._edges: list[tuple[str, str, str, dict]] = []
+        self._entity_index: dict[str, int] = {}  # entity id -> number, in order of first mention
         self._together: list[tuple[str, list[int]]] = []  # (date, entity numbers) per article
         self._links: list[tuple[str, str, str]] = []  # (from article node, url, title)
         self._by_url: dict[str, str] = {}
         self._entity_mentions: Counter[str] = Counter()
         self._entity_articles: Counter[str] = Counter()
 
-    def add(self, record: ArticleRecord) -> None:
+    def add(self, record: ArticleRecord, stats: MentionStats | None = None) -> None:
+        """Fold in one article; `stats` is its :func:`mention_stats` when already computed
+        (a worker process computes them, so the record can travel without its mentions)."""
         article = record.article
         node = article_node(article.id)
-        self.graph.add_node(
+        self._article_nodes.append((
             node,
-            kind="article",
-            type="article",
-            label=article.title,
-            title=article.title,
-            date=article.date,
-            url=article.url,
-            path=article.path,
-            author=article.author,
-            publisher=record.publisher_id,
-            stub=False,
-        )
+            {
+                "kind": "article",
+                "type": "article",
+                "label": article.title,
+                "title": article.title,
+                "date": article.date,
+                "url": article.url,
+                "path": article.path,
+                "author": article.author,
+                "publisher": record.publisher_id,
+                "stub": False,
+            },
+        ))  # fmt: skip
         if article.url:
             self._by_url[article.url] = node
         if record.publisher_id:
-            self._add_entity(record.publisher_id)
-            self.graph.add_edge(node, record.publisher_id, key="published_by")
-        lead = next((s for s in article.sections if s.part == "body"), None)
-        counts: Counter[str] = Counter()
-        first: dict[str, int] = {}
-        in_title: set[str] = set()
-        in_lead: set[str] = set()
-        for mention in record.mentions:
-            counts[mention.entity_id] += 1
-            first.setdefault(mention.entity_id, mention.start)
-            if mention.part == "title":
-                in_title.add(mention.entity_id)
-            elif lead is not None and lead.start <= mention.start < lead.end:
-                in_lead.add(mention.entity_id)
-        for entity_id, count in counts.items():
-            self._add_entity(entity_id)
-            self.graph.add_edge(
+            self._entity_index.setdefault(record.publisher_id, len(self._entity_index))
+            self._edges.append((node, record.publisher_id, "published_by", {}))
+        stats = mention_stats(record) if stats is None else stats
+        index = self._entity_index
+        numbers = []
+        for entity_id, count, first_offset, in_title, in_lead in stats:
+            numbers.append(index.setdefault(entity_id, len(index)))
+            self._edges.append((
                 node,
                 entity_id,
-                key="mentions",
-                count=count,
-                first_offset=first[entity_id],
-                in_title=entity_id in in_title,
-                in_lead=entity_id in in_lead,
-            )
+                "mentions",
+                {"count": count, "first_offset": first_offset, "in_title": in_title,
+                 "in_lead": in_lead},
+            ))  # fmt: skip
             self._entity_mentions[entity_id] += count
             self._entity_articles[entity_id] += 1
-        if len(counts) > 1:
-            index = self._entity_index
-            numbers = [index.setdefault(e, len(index)) for e in counts]
+        if len(numbers) > 1:
             self._together.append((article.date, numbers))
         for link in article.links:
             self._links.append((node, link.url, link.title))
 
-    def _add_entity(self, entity_id: str) -> None:
-        if entity_id in self.graph:
-            return
-        entity = self.gazetteer[entity_id]
-        self.graph.add_node(entity_id, **entity_attributes(entity))
-
     def finish(self) -> nx.MultiDiGraph:
         """Resolve links, add co-mention and containment edges, and return the graph."""
-        graph = self.graph
-        for entity_id, count in self._entity_mentions.items():
-            graph.nodes[entity_id]["mentions"] = count
-            graph.nodes[entity_id]["articles"] = self._entity_articles[entity_id]
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(self._article_nodes)
+        for entity_id in self._entity_index:
+            attributes = entity_attributes(self.gazetteer[entity_id])
+            attributes["mentions"] = self._entity_mentions[entity_id]
+            attributes["articles"] = self._entity_articles[entity_id]
+            graph.add_node(entity_id, **attributes)
+        graph.add_edges_from(self._edges)
         for a, b, articles, first_date, last_date in self._co_mentions():
             graph.add_edge(
                 a,
@@ -198,6 +188,37 @@ class GraphBuilder:
                 dates[lo_day] if lo_day < len(dates) else "",
                 dates[hi_day] if hi_day >= 0 else "",
             )
+
+
+MentionStats = tuple[tuple[str, int, int, bool, bool], ...]
+"""Per entity an article names: (entity id, mentions, first offset, in title, in lead)."""
+
+
+def mention_stats(record: ArticleRecord) -> MentionStats:
+    """What the graph keeps of an article's mentions: per entity, in order of first mention,
+    how often it is named, where first, and whether in the title or the lead paragraph.
+
+    >>> from kg.records import Article, Mention, Section
+    >>> a = Article(id="a1", path="a.md", title="台灣", text="台灣", sections=(Section(0, 2, "title"),))
+    >>> mention_stats(ArticleRecord(a, (Mention("a1", "tw", "台灣", 0, 2, "title"),)))
+    (('tw', 1, 0, True, False),)
+    """
+    lead = next((s for s in record.article.sections if s.part == "body"), None)
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    in_title: set[str] = set()
+    in_lead: set[str] = set()
+    for mention in record.mentions:
+        counts[mention.entity_id] += 1
+        first.setdefault(mention.entity_id, mention.start)
+        if mention.part == "title":
+            in_title.add(mention.entity_id)
+        elif lead is not None and lead.start <= mention.start < lead.end:
+            in_lead.add(mention.entity_id)
+    return tuple(
+        (entity_id, count, first[entity_id], entity_id in in_title, entity_id in in_lead)
+        for entity_id, count in counts.items()
+    )
 
 
 def entity_attributes(entity: Entity) -> dict:

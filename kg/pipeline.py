@@ -26,6 +26,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -52,7 +53,7 @@ from kg.export.tables import (
 )
 from kg.extract import Matcher, extract
 from kg.gazetteer import Gazetteer
-from kg.graph import GraphBuilder
+from kg.graph import GraphBuilder, MentionStats, mention_stats
 from kg.query import open_store
 from kg.records import ArticleRecord, Mention, Skipped
 
@@ -153,9 +154,10 @@ def code_fingerprint() -> str:
 # --- the map step -----------------------------------------------------------------------
 
 _WORKER: dict = {}
-Mapped = tuple[ArticleRecord, str, str] | Skipped
-"""What a worker sends back: the record without its text, and its mentions.jsonl and
-articles.jsonl lines already serialised (so the parent only writes them)."""
+Mapped = tuple[ArticleRecord, MentionStats, str, str] | Skipped
+"""What the reduce gets of a file: the record without its text (and without its mentions
+when they go to mentions.jsonl), the mention statistics the graph keeps, and its
+mentions.jsonl and articles.jsonl lines already serialised; or why it was skipped."""
 
 
 def process_file(
@@ -170,42 +172,45 @@ def process_file(
 
 
 def _map_one(
-    path: str, root: str, matcher: Matcher, publishers: dict[str, str], gaz: Gazetteer
-) -> Mapped:
-    result = process_file(path, root, matcher, publishers)
-    if isinstance(result, Skipped):
-        return result
-    mention_lines = "".join(generate_mentions_jsonl([result], gaz))
-    article_line = "".join(generate_articles_jsonl([result]))
-    slim = dataclasses.replace(result, article=dataclasses.replace(result.article, text=""))
-    return slim, mention_lines, article_line
-
-
-def _init_worker(matcher: Matcher, publishers: dict[str, str], gaz: Gazetteer) -> None:
-    _WORKER.update(matcher=matcher, publishers=publishers, gazetteer=gaz)
-
-
-def _map_in_worker(job: tuple[str, str]) -> Mapped:
-    return _map_one(job[0], job[1], _WORKER["matcher"], _WORKER["publishers"], _WORKER["gazetteer"])
-
-
-def _map(
-    jobs: Sequence[tuple[str, str]],
+    job: tuple[str, str],
     matcher: Matcher,
     publishers: dict[str, str],
     gaz: Gazetteer,
-    workers: int,
-) -> Iterator[Mapped]:
-    """Results in input order; in worker processes when there are enough files."""
+    keep_mentions: bool,
+) -> bytes:
+    """One file, mapped and pickled: the bytes are sent to the parent and cached as they are."""
+    result = process_file(job[0], job[1], matcher, publishers)
+    if isinstance(result, Skipped):
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    mention_lines = "".join(generate_mentions_jsonl([result], gaz))
+    article_line = "".join(generate_articles_jsonl([result]))
+    slim = ArticleRecord(
+        article=dataclasses.replace(result.article, text=""),
+        mentions=result.mentions if keep_mentions else (),
+        publisher_id=result.publisher_id,
+    )
+    mapped = (slim, mention_stats(result), mention_lines, article_line)
+    return pickle.dumps(mapped, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _init_worker(*state) -> None:
+    _WORKER["state"] = state
+
+
+def _map_in_worker(job: tuple[str, str]) -> bytes:
+    return _map_one(job, *_WORKER["state"])
+
+
+def _map(jobs: Sequence[tuple[str, str]], workers: int, *state) -> Iterator[bytes]:
+    """Pickled results in input order; in worker processes when there are enough files.
+    `state` is what :func:`_map_one` needs besides the job (matcher, publishers, ...)."""
     if workers <= 1 or len(jobs) < 64 or "fork" not in multiprocessing.get_all_start_methods():
-        for path, root in jobs:
-            yield _map_one(path, root, matcher, publishers, gaz)
+        for job in jobs:
+            yield _map_one(job, *state)
         return
     context = multiprocessing.get_context("fork")
     gc.freeze()  # the matcher's big dictionaries stay shared with the workers, not copied
-    with context.Pool(
-        workers, initializer=_init_worker, initargs=(matcher, publishers, gaz)
-    ) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=state) as pool:
         yield from pool.imap(_map_in_worker, jobs, chunksize=32)
 
 
@@ -320,15 +325,16 @@ def _build(
     articles_out = _StreamedLines(out_dir / _OUTPUT_FILES["articles"] if out_dir else None)
     try:
         todo = cache.missing(files)
-        fresh = _map(todo, matcher, publishers, gaz, workers)
+        fresh = _map(todo, workers, matcher, publishers, gaz, out_dir is None)
         results = cache.merge(files, todo, fresh)
-        for mapped in _progress(results, len(files), opts.progress):
+        for blob in _progress(results, len(files), opts.progress):
+            mapped: Mapped = pickle.loads(blob)
             if isinstance(mapped, Skipped):
                 report_files.append(
                     {"path": mapped.path, "status": "skipped", "reason": mapped.reason}
                 )
                 continue
-            result, mention_lines, article_line = mapped
+            result, stats, mention_lines, article_line = mapped
             article = result.article
             if article.url and article.url in seen_urls:
                 reason = f"duplicate: same URL as {seen_urls[article.url]} ({article.url})"
@@ -336,10 +342,10 @@ def _build(
                 continue
             if article.url:
                 seen_urls[article.url] = article.path
-            builder.add(result)
-            mention_count += len(result.mentions)
-            if out_dir is None:  # with an output folder, mentions are read back on demand
-                mentions.extend(result.mentions)
+            builder.add(result, stats)
+            article_mentions = sum(stat[1] for stat in stats)
+            mention_count += article_mentions
+            mentions.extend(result.mentions)  # none with an output folder: read back on demand
             mentions_out.write(mention_lines)
             articles_out.write(article_line)
             report_files.append({
@@ -347,7 +353,7 @@ def _build(
                 "status": "read",
                 "article_id": article.id,
                 "publisher": result.publisher_id,
-                "mentions": len(result.mentions),
+                "mentions": article_mentions,
             })  # fmt: skip
     except BaseException:
         mentions_out.discard()

@@ -17,13 +17,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
+import orjson
 
 from kg.export import write_atomic
 from kg.records import ArticleRecord
 
 
 def _json_line(row: dict) -> str:
-    return json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+    return orjson.dumps(row, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def mention_rows(record: ArticleRecord, gazetteer) -> Iterator[dict]:
