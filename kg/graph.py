@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 
@@ -120,16 +121,9 @@ class GraphBuilder:
             attributes["mentions"] = self._entity_mentions[entity_id]
             attributes["articles"] = self._entity_articles[entity_id]
             graph.add_node(entity_id, **attributes)
-        graph.add_edges_from(self._edges)
-        for a, b, articles, first_date, last_date in self._co_mentions():
-            graph.add_edge(
-                a,
-                b,
-                key="co_mentioned",
-                articles=articles,
-                first_date=first_date,
-                last_date=last_date,
-            )
+        add_edge = graph.add_edge  # add_edges_from is slower for keyed edges with data
+        for u, v, key, data in itertools.chain(self._edges, self._co_mentions()):
+            add_edge(u, v, key, **data)
         for source, url, title in self._links:
             target = self._by_url.get(url)
             if target is None:
@@ -150,9 +144,10 @@ class GraphBuilder:
                     graph.add_edge(node, container.id, key="located_in")
         return graph
 
-    def _co_mentions(self) -> Iterator[tuple[str, str, int, str, str]]:
-        """Entity pairs named in at least `min_co_mentions` articles, with the number of
-        articles and the first and last date, counted with numpy over all article pairs."""
+    def _co_mentions(self) -> Iterator[tuple[str, str, str, dict]]:
+        """``co_mentioned`` edges: entity pairs named together in at least `min_co_mentions`
+        articles, with the number of articles and the first and last date. Counted with
+        numpy over the pairs of every article, so an archive's millions of pairs stay fast."""
         if not self._together:
             return
         import numpy as np
@@ -161,10 +156,13 @@ class GraphBuilder:
         dates = sorted({d for d, _ in self._together if d})
         rank = {d: i for i, d in enumerate(dates)}
         size = len(names)
+        pairs_of_size: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         codes, when = [], []
         for date, numbers in self._together:
             ids = np.array(numbers, dtype=np.int64)
-            a, b = np.triu_indices(len(ids), 1)
+            if len(ids) not in pairs_of_size:
+                pairs_of_size[len(ids)] = np.triu_indices(len(ids), 1)
+            a, b = pairs_of_size[len(ids)]
             lo, hi = np.minimum(ids[a], ids[b]), np.maximum(ids[a], ids[b])
             codes.append(lo * size + hi)
             when.append(np.full(len(a), rank.get(date, -1), dtype=np.int64))
@@ -177,16 +175,22 @@ class GraphBuilder:
         dated = np.where(day >= 0, day, len(dates))
         first = np.minimum.reduceat(dated, starts)
         last = np.maximum.reduceat(day, starts)
-        for start, count, lo_day, hi_day in zip(starts, counts, first, last):
-            if count < self.min_co_mentions:
-                continue
-            a, b = sorted((names[code[start] // size], names[code[start] % size]))
+        keep = counts >= self.min_co_mentions
+        dates.append("")  # the first date of pairs never dated, and the last (index -1)
+        for pair, count, lo_day, hi_day in zip(
+            code[starts[keep]].tolist(), counts[keep].tolist(),
+            first[keep].tolist(), last[keep].tolist(),
+        ):  # fmt: skip
+            a, b = sorted((names[pair // size], names[pair % size]))
             yield (
                 a,
                 b,
-                int(count),
-                dates[lo_day] if lo_day < len(dates) else "",
-                dates[hi_day] if hi_day >= 0 else "",
+                "co_mentioned",
+                {
+                    "articles": count,
+                    "first_date": dates[lo_day],
+                    "last_date": dates[hi_day],
+                },
             )
 
 

@@ -154,10 +154,10 @@ def code_fingerprint() -> str:
 # --- the map step -----------------------------------------------------------------------
 
 _WORKER: dict = {}
-Mapped = tuple[ArticleRecord, MentionStats, str, str] | Skipped
-"""What the reduce gets of a file: the record without its text (and without its mentions
-when they go to mentions.jsonl), the mention statistics the graph keeps, and its
-mentions.jsonl and articles.jsonl lines already serialised; or why it was skipped."""
+Mapped = tuple[ArticleRecord, MentionStats, bytes, bytes] | Skipped
+"""What the reduce gets of a file: the record without its text and sections (and without
+its mentions when they go to mentions.jsonl), the mention statistics the graph keeps, and
+its mentions.jsonl and articles.jsonl lines already serialised; or why it was skipped."""
 
 
 def process_file(
@@ -182,10 +182,10 @@ def _map_one(
     result = process_file(job[0], job[1], matcher, publishers)
     if isinstance(result, Skipped):
         return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    mention_lines = "".join(generate_mentions_jsonl([result], gaz))
-    article_line = "".join(generate_articles_jsonl([result]))
+    mention_lines = "".join(generate_mentions_jsonl([result], gaz)).encode()
+    article_line = "".join(generate_articles_jsonl([result])).encode()
     slim = ArticleRecord(
-        article=dataclasses.replace(result.article, text=""),
+        article=dataclasses.replace(result.article, text="", sections=()),
         mentions=result.mentions if keep_mentions else (),
         publisher_id=result.publisher_id,
     )
@@ -226,9 +226,9 @@ class _StreamedLines:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            self._tmp = open(self._tmp_path, "w", encoding="utf-8")  # noqa: SIM115
+            self._tmp = open(self._tmp_path, "wb")  # noqa: SIM115
 
-    def write(self, lines: str) -> None:
+    def write(self, lines: bytes) -> None:
         if self._tmp is not None:
             self._tmp.write(lines)
 

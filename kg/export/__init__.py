@@ -29,9 +29,16 @@ def write_atomic(path: str | Path, chunks: Iterable[str] | str | bytes) -> Path:
                 out.write(chunks)
             elif isinstance(chunks, str):
                 out.write(chunks.encode("utf-8"))
-            else:
+            else:  # many small chunks: encode and write them in batches
+                batch: list[str] = []
+                size = 0
                 for chunk in chunks:
-                    out.write(chunk.encode("utf-8"))
+                    batch.append(chunk)
+                    size += len(chunk)
+                    if size > 1 << 20:
+                        out.write("".join(batch).encode("utf-8"))
+                        batch, size = [], 0
+                out.write("".join(batch).encode("utf-8"))
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
