@@ -29,7 +29,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -435,6 +435,21 @@ def _up_to_date(out_dir: Path, opts: BuildOptions, timings: dict) -> BuildResult
 def _write_outputs(
     graph, report, out_dir: Path, opts: BuildOptions, timings: dict
 ) -> dict[str, Path]:
+    """Write every output; the RDF file and its query store in a second process meanwhile."""
+
+    def write_rdf_and_store() -> tuple[Path, dict[str, float]]:
+        times = {}
+        stage = time.perf_counter()
+        path = write_rdf(graph, out_dir / f"graph.{SUFFIXES[opts.rdf_format]}", opts.rdf_format,
+                         opts.base)  # fmt: skip
+        times["export_rdf"] = time.perf_counter() - stage
+        if opts.rdf_format != "jsonld":
+            stage = time.perf_counter()
+            open_store(path)  # the first `kg query` then opens a ready store
+            times["query_store"] = time.perf_counter() - stage
+        return path, times
+
+    rdf_done = _start_forked(write_rdf_and_store)
     outputs = {}
     stage = time.perf_counter()
     outputs["html"] = write_html(
@@ -446,15 +461,6 @@ def _write_outputs(
     )
     timings["export_html"] = time.perf_counter() - stage
     stage = time.perf_counter()
-    outputs["rdf"] = write_rdf(
-        graph, out_dir / f"graph.{SUFFIXES[opts.rdf_format]}", opts.rdf_format, opts.base
-    )
-    timings["export_rdf"] = time.perf_counter() - stage
-    if opts.rdf_format != "jsonld":
-        stage = time.perf_counter()
-        open_store(outputs["rdf"])  # the first `kg query` then opens a ready store
-        timings["query_store"] = time.perf_counter() - stage
-    stage = time.perf_counter()
     files = {name: out_dir / file for name, file in _OUTPUT_FILES.items()}
     outputs["graphml"] = write_graphml(graph, files["graphml"])
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
@@ -464,7 +470,42 @@ def _write_outputs(
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
     )
     timings["export_tables"] = time.perf_counter() - stage
+    outputs["rdf"], rdf_timings = rdf_done()
+    timings.update(rdf_timings)
     return outputs
+
+
+def _start_forked(task: Callable[[], Any]) -> Callable[[], Any]:
+    """Start `task` in a forked process (it sees this process's memory as it is now, so
+    nothing is pickled on the way in); the function returned waits for its result and
+    raises :class:`KgError` when the task failed. Without fork, runs `task` right here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        result = task()
+        return lambda: result
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            sender.send((True, task()))
+        except BaseException as err:  # reported by the parent
+            sender.send((False, str(err) if isinstance(err, KgError) else repr(err)))
+
+    process = context.Process(target=run, daemon=True)
+    process.start()
+    sender.close()
+
+    def wait() -> Any:
+        try:
+            ok, value = receiver.recv()
+        except EOFError:
+            ok, value = False, f"the process ended with exit code {process.exitcode}"
+        process.join()
+        if not ok:
+            raise KgError(f"writing the RDF failed: {value}")
+        return value
+
+    return wait
 
 
 def load(out: str | Path = "output") -> nx.MultiDiGraph:

@@ -9,6 +9,7 @@ import pytest
 
 import kg
 from kg import pipeline
+from kg.errors import KgError
 from kg.records import Skipped
 
 from .conftest import GAZETTEER, SEEDS
@@ -146,3 +147,11 @@ def test_editing_the_gazetteer_invalidates_the_cache(tmp_path):
     result = kg.build([SEEDS], gazetteer=gazetteer, out=out)
     assert not result.up_to_date
     assert "chang-tun-han" not in {m.entity_id for m in result.mentions}
+
+
+def test_work_started_in_a_forked_process_returns_its_result_or_a_clear_error():
+    from kg.pipeline import _start_forked
+
+    assert _start_forked(lambda: {"rows": 3})() == {"rows": 3}
+    with pytest.raises(KgError, match="ZeroDivisionError"):
+        _start_forked(lambda: 1 / 0)()
