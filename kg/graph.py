@@ -116,6 +116,7 @@ class GraphBuilder:
         """Resolve links, add co-mention and containment edges, and return the graph."""
         graph = nx.MultiDiGraph()
         graph.add_nodes_from(self._article_nodes)
+        self._article_nodes = []
         for entity_id in self._entity_index:
             attributes = entity_attributes(self.gazetteer[entity_id])
             attributes["mentions"] = self._entity_mentions[entity_id]
@@ -124,6 +125,7 @@ class GraphBuilder:
         add_edge = graph.add_edge  # add_edges_from is slower for keyed edges with data
         for u, v, key, data in itertools.chain(self._edges, self._co_mentions()):
             add_edge(u, v, key, **data)
+        self._edges, self._together = [], []  # the graph holds them now: free the memory
         for source, url, title in self._links:
             target = self._by_url.get(url)
             if target is None:
