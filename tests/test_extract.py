@@ -178,6 +178,18 @@ def test_offsets_always_valid_and_mentions_never_overlap(matcher, text):
         end = m.end
 
 
+_CLAUSE_CHARS = (
+    "的是在中國大陸政府香港特區行政長官立法會議員表示發言人金成為黃大仙區人民法院台灣美日"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_CLAUSE_CHARS, min_size=1, max_size=24))
+def test_window_segmentation_is_exactly_jiebas_route(matcher, window):
+    matcher.prepare()
+    assert matcher._cuts(window) == matcher._jieba_cuts(window)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=80))
 def test_arbitrary_text_never_breaks_the_matcher(matcher, text):
