@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import operator
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -87,7 +88,6 @@ _OPEN = {"caption": "\ue000", "related": "\ue002"}
 _CLOSE = {"caption": "\ue001", "related": "\ue003"}
 _MARKERS = re.compile("[\ue000-\ue0ff]")  # reserved for kg: removed from the input
 _MARKER_SPLIT = re.compile("([\ue000-\ue003])")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"\w")
 _SHORT = 200  # chrome paragraphs are short; longer ones are not tested against the patterns
 _CLOUDFLARE_EMAIL = re.compile(r"\[?\s*email\s*(?:&#160;|\xa0| )?protected\s*\]?")
@@ -125,10 +125,13 @@ _CHROME_PHRASE = re.compile(
     r"(?:立場|立场|觀點|观点|意見|意见)",
     re.I,
 )
-# A literal that every _CHROME_PHRASE match contains: a fast test before the slow one.
+# A literal that every _CHROME_PHRASE match contains: a fast test before the slow one. It is
+# case-sensitive, so that the regex engine can skip ahead to the literals' first characters;
+# the one literal with letters is tested on its own.
 _CHROME_PHRASE_KEY = re.compile(
-    "版權|版权|不支持|点击|點擊|按此|click here|点选|點選|專欄逢|专栏逢|歡迎|欢迎|代表", re.I
+    "版權|版权|不支持|点击|點擊|按此|点选|點選|專欄逢|专栏逢|歡迎|欢迎|代表"
 )
+_CLICK_HERE = re.compile("click here", re.I)
 # Credit lines and author blurbs, dropped at the end of an article.
 _CREDIT_LINE = re.compile(
     r"[^\s，。,:：/、（(]{1,12}(?:\s*[/、]\s*[^\s，。,:：/、（(]{1,12}){0,5}\s*[（(][^）)]{0,24}"
@@ -149,6 +152,10 @@ _RELATED_PREFIX = re.compile(
     r"(?:延伸閱讀|延伸阅读|相關新聞|相关新闻|相關文章|相关文章|相關報道|相關報導|相关报道|相關閱讀|"
     r"相關閲讀|相关阅读|相關評論|相关评论|[^\s：:]{0,4}(?:專題|专题))(?:\s*[:：]\s*|\s+)"
 )
+# Either of the two, in one test: paragraphs are many, and each test costs a call.
+_CHROME_PARAGRAPH_OR_LABEL = re.compile(
+    f"{_CHROME_PARAGRAPH.pattern}|{_RELATED_LABEL.pattern}", re.I | re.S
+)
 # Captions that only credit the picture, and caption placeholders.
 _CREDIT_CAPTION = re.compile(
     r"(?:網絡|网络|網上|网上|資料|资料|檔案|档案|作者|筆者|笔者)(?:照片|圖片|图片|相片|圖|图|提供)"
@@ -164,7 +171,11 @@ _MD_CHROME_AFTER_RULE = re.compile(
 )
 # Line patterns start with the newline that ends the previous line (the body is wrapped in
 # newlines first): a literal first character keeps them fast.
-_MD_RULE = re.compile(r"\n[ \t]*(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})(?=\n)")
+# Three or more of one of -*_ and nothing else but blanks; written without repeated groups,
+# which the regex engine sets up slowly at every line.
+_MD_RULE = re.compile(
+    r"\n[ \t]*(?:-[ \t]*-[ \t]*-[ \t-]*|\*[ \t]*\*[ \t]*\*[ \t*]*|_[ \t]*_[ \t]*_[ \t_]*)(?=\n)"
+)
 # HTML class or id names of elements that are not the article.
 _CHROME_CLASS = re.compile(
     r"(?:^|[-_ ])(?:ads?|adslot\w*|adcontainer\w*|dfp\w*|advert\w*|banner\w*|sponsor\w*|promo\w*|"
@@ -209,7 +220,12 @@ _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]
 _MD_LINK = re.compile(
     r"\[([^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*)\]"
     r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?[^()\n]*\)"
-    r"|<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>",
+)
+_MD_ANCHOR = re.compile(r"<a\s", re.I)
+# Markdown links and HTML anchors in one pass. Searching for either of two first characters
+# is several times slower than for one, so bodies without anchors use _MD_LINK alone.
+_MD_LINK_OR_ANCHOR = re.compile(
+    _MD_LINK.pattern + r"|<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>",
     re.S | re.I,
 )
 _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -229,6 +245,8 @@ _MD_STRAY_EMPHASIS = re.compile(r"\*\*+|___+")
 _MD_ESCAPABLE = "\\`*_{}[]()#+-.!|<>~\"'"
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
 _MD_ESCAPED = re.compile("[\ue010-\ue02f]")  # a backslash-escaped character, kept aside
+# A replacement for sub(): Python 3.11 expands a template such as r"\1" in Python code.
+_FIRST_GROUP = operator.itemgetter(1)
 
 # --- patterns: URLs ------------------------------------------------------------------------------
 
@@ -242,6 +260,7 @@ _ARCHIVE = re.compile(
 _NUMBERED_ARTICLE = re.compile(
     r"^(/(?:article|articles|news|story|stories|post|posts)/\d+)(?:/.*)?$"
 )
+_SCHEME = re.compile(r"(https?):/*", re.I)
 _WWW = re.compile(r"^www\d*\.")
 _SLASHES = re.compile(r"//+")
 _BARE_HOST = re.compile(
@@ -520,8 +539,8 @@ def _load_yaml(text: str) -> dict:
     return meta
 
 
-_YAML_KEY = re.compile(r"([A-Za-z_][\w-]{0,100}):(?:[ \t]+(.*))?")
-_YAML_ITEM = re.compile(r"( *)- +(.+)")
+# A list item (indentation, value) or a field (key, value).
+_YAML_LINE = re.compile(r"( *)- +(.+)|([A-Za-z_][\w-]{0,100}):(?:[ \t]+(.*))?")
 _YAML_QUOTED = re.compile(r"\"([^\"\\\\]*)\"|'([^']*)'")
 # Characters PyYAML rejects or reads as line breaks: leave such text to PyYAML.
 _YAML_SPECIAL = re.compile(
@@ -543,7 +562,8 @@ def _yaml_scalar(text: str) -> object:
     text = text.rstrip(" \t")
     quoted = _YAML_QUOTED.fullmatch(text)
     if quoted:
-        return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+        double, single = quoted.groups()
+        return single if double is None else double
     first = text[:1]
     if not first or first in _YAML_INDICATORS or ": " in text or text.endswith(":") or " #" in text:
         return _NOT_SIMPLE
@@ -570,31 +590,31 @@ def _simple_yaml(text: str) -> dict | None:
         return None
     meta: dict[str, object] = {}
     key, indent = None, None  # the key whose list items may follow, and their indentation
+    items: list[object] | None = None  # the list of that key, once it has an item
     for line in text.split("\n"):
-        if not line.strip(" "):
-            continue
-        if not line.strip(" \t"):  # a blank line with tabs: PyYAML may reject it
-            return None
-        item = _YAML_ITEM.fullmatch(line)
-        if item:
-            value = _yaml_scalar(item.group(2))
-            if key is None or indent not in (None, item.group(1)) or value is _NOT_SIMPLE:
+        fields = _YAML_LINE.fullmatch(line)
+        if fields is None:
+            if line.strip(" "):  # not a field, or a blank line with tabs PyYAML may reject
                 return None
-            indent = item.group(1)
-            items = meta[key]
+            continue
+        item_indent, item, name, rest = fields.groups()
+        if item is not None:
+            value = _yaml_scalar(item)
+            if key is None or indent not in (None, item_indent) or value is _NOT_SIMPLE:
+                return None
+            indent = item_indent
             if items is None:
                 items = meta[key] = []
-            items.append(value)  # type: ignore[union-attr]
+            items.append(value)
             continue
-        field = _YAML_KEY.fullmatch(line)
-        if not field or _YAML_KEYWORD.fullmatch(field.group(1)):
+        if _YAML_KEYWORD.fullmatch(name):
             return None
-        rest = (field.group(2) or "").strip(" \t")
+        rest = (rest or "").strip(" \t")
         value = _yaml_scalar(rest) if rest else None
         if value is _NOT_SIMPLE:
             return None
-        meta[field.group(1)] = value
-        key, indent = (field.group(1), None) if value is None else (None, None)
+        meta[name] = value
+        key, indent, items = (name if value is None else None), None, None
     return meta
 
 
@@ -643,10 +663,10 @@ def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
     links: list[Link] = []
 
     def link(match: re.Match) -> str:
-        if match.group(3) is not None:  # <a href="...">text</a>
-            url, label = match.group(3), _MD_TAG.sub("", match.group(4))
+        if match[1] is None:  # <a href="...">text</a>
+            url, label = match[3], _MD_TAG.sub("", match[4])
         else:
-            url, label = match.group(2), match.group(1)
+            url, label = match[2], match[1]
         label = _clean(label)
         title = _unescape(label) if escaped else label
         url = _unescape(url) if escaped else url
@@ -660,10 +680,12 @@ def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
         # The link is the whole line: a related article (or a chrome link, dropped later).
         return f"\n\n{_OPEN['related']}{label}{_CLOSE['related']}\n\n"
 
-    if "](" in body or has_tags:
+    if has_tags and _MD_ANCHOR.search(body):
+        body = _MD_LINK_OR_ANCHOR.sub(link, body)
+    elif "](" in body:
         body = _MD_LINK.sub(link, body)
     if has_tags:
-        body = _MD_AUTOLINK.sub(r"\1", body)
+        body = _MD_AUTOLINK.sub(_FIRST_GROUP, body)
         body = _BLOCK_TAG.sub("\n\n", body)
         body = _MD_TAG.sub("", body)
     if "&" in body:
@@ -672,15 +694,16 @@ def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
         body = _MD_TABLE_RULE.sub("\n", body)
         body = _MD_TABLE_ROW.sub(lambda m: "\n\n" + " ".join(m.group(1).split("|")) + "\n", body)
     if "#" in body:
-        body = _MD_HEADING.sub(r"\n\n\1\n", body)
+        body = _MD_HEADING.sub(lambda m: f"\n\n{m[1]}\n", body)
     if ">" in body:
         body = _MD_QUOTE.sub("\n", body)
     body = _MD_LIST_ITEM.sub("\n\n", body)
     body = _MD_RULE.sub("\n\n", body)
-    body = _MD_HARD_BREAK.sub("\n\n", body)
+    if "\t" in body or "\\" in body or " \n" in body:
+        body = _MD_HARD_BREAK.sub("\n\n", body)
     if "*" in body or "__" in body:
-        body = _MD_STRONG.sub(r"\1", body)
-        body = _MD_EMPHASIS.sub(r"\1", body)
+        body = _MD_STRONG.sub(_FIRST_GROUP, body)
+        body = _MD_EMPHASIS.sub(_FIRST_GROUP, body)
         body = _MD_STRAY_EMPHASIS.sub("", body)
     if escaped:
         body = _unescape(body)
@@ -791,7 +814,7 @@ def _marked_blocks(text: str) -> list[tuple[Part, str]]:
                 stack.pop()
             continue
         part: Part = stack[0] if stack else "body"
-        for paragraph in _PARAGRAPH_BREAK.split(piece):
+        for paragraph in piece.split("\n\n"):  # no blank line holds blanks after _INDENT
             paragraph = " ".join(paragraph.split())
             if paragraph:
                 blocks.append((part, paragraph))
@@ -806,14 +829,14 @@ def _drop_chrome(
     for part, text in blocks:
         if "protected" in text:
             text = _CLOUDFLARE_EMAIL.sub("", text).strip()
-        if not _WORD.search(text):
+        if not (text[:1].isalnum() or _WORD.search(text)):  # the first is mostly a word's
             continue
         if _CHROME_TAIL.match(text):
             break
         if len(text) <= _SHORT:
-            if _CHROME_PARAGRAPH.fullmatch(text) or _RELATED_LABEL.fullmatch(text):
+            if _CHROME_PARAGRAPH_OR_LABEL.fullmatch(text):
                 continue
-            if _CHROME_PHRASE_KEY.search(text) and _CHROME_PHRASE.search(text):
+            if _has_chrome_phrase(text):
                 continue
             if part == "caption" and _CREDIT_CAPTION.fullmatch(text):
                 continue
@@ -832,6 +855,15 @@ def _drop_chrome(
             break
         kept.pop()
     return kept
+
+
+def _has_chrome_phrase(text: str) -> bool:
+    """Whether `text` contains a _CHROME_PHRASE, testing first for a literal it needs."""
+    if _CHROME_PHRASE_KEY.search(text) or (
+        ("c" in text or "C" in text) and _CLICK_HERE.search(text)
+    ):
+        return bool(_CHROME_PHRASE.search(text))
+    return False
 
 
 def _first_heading(body: str) -> str:
@@ -876,6 +908,9 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+_LIST_SEPARATOR = re.compile(r"[,，、]")
+
+
 def _as_list(value: object) -> tuple[str, ...]:
     """Labels of a list, or of a string split at commas (else at spaces, as Jekyll does)."""
     if value is None:
@@ -884,7 +919,7 @@ def _as_list(value: object) -> tuple[str, ...]:
         items = [_as_text(i) for i in value]
     else:
         text = _as_text(value)
-        items = re.split(r"[,，、]", text) if re.search(r"[,，、]", text) else text.split()
+        items = _LIST_SEPARATOR.split(text) if _LIST_SEPARATOR.search(text) else text.split()
     return tuple(dict.fromkeys(t for t in (_clean(html.unescape(i)) for i in items) if t))
 
 
@@ -898,6 +933,7 @@ def _first_text(meta: dict, *keys: str) -> str:
 
 _NANOSECONDS = re.compile(r"(\.\d{6})\d+")
 _SPACE_BEFORE_OFFSET = re.compile(r"\s+([+-]\d{2}:?\d{2})$")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CJK_DATE = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?")
 
 
@@ -931,11 +967,12 @@ def normalise_date(value: object) -> str:
         elif isinstance(value, dt.date):
             return value.isoformat()
         else:
-            text = _SPACE_BEFORE_OFFSET.sub(r"\1", _NANOSECONDS.sub(r"\1", str(value).strip()))
+            text = _NANOSECONDS.sub(_FIRST_GROUP, str(value).strip())
+            text = _SPACE_BEFORE_OFFSET.sub(_FIRST_GROUP, text)
             cjk = _CJK_DATE.fullmatch(text)
             if cjk:
                 return dt.date(*map(int, cjk.groups())).isoformat()
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            if _ISO_DATE.fullmatch(text):
                 return dt.date.fromisoformat(text).isoformat()
             moment = dt.datetime.fromisoformat(text)
         if moment.tzinfo is None:
@@ -979,7 +1016,9 @@ def canonical_url(url: str) -> str:
         if not match:
             break
         url = match.group(1) or match.group(2)
-    url = re.sub(r"^(https?):/*", r"\1://", url, flags=re.I)
+    scheme = _SCHEME.match(url)
+    if scheme:
+        url = f"{scheme[1]}://{url[scheme.end() :]}"
     if url.startswith("//"):
         url = "https:" + url
     elif "://" not in url and _BARE_HOST.match(url):
@@ -1015,8 +1054,9 @@ def canonical_url(url: str) -> str:
     path = _SLASHES.sub("/", quote(path, safe="/-_.~!$&'()*+,;=:@"))
     if len(path) > 1:
         path = path.rstrip("/") or "/"
-    pairs = [(k, v) for k, v in parse_qsl(query) if not _TRACKING.match(k)]
-    return urlunsplit(("https", host, path, urlencode(sorted(pairs)), ""))
+    if query:
+        query = urlencode(sorted((k, v) for k, v in parse_qsl(query) if not _TRACKING.match(k)))
+    return urlunsplit(("https", host, path, query, ""))
 
 
 def url_domain(url: str) -> str:

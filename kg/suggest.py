@@ -216,6 +216,11 @@ class _Patterns:
     bad_inside: re.Pattern
     tail: re.Pattern
 
+    def run_before(self, text: str, start: int, end: int) -> str:
+        """The run of name characters in ``text[start:end]`` that ends at `end` ('' if none)."""
+        match = self.tail.search(text, start, end)  # always found: the run may be empty
+        return match.group() if match else ""
+
     def suffix_of(self, name: str) -> str:
         """The longest institution or place suffix that `name` ends with ('' if none)."""
         for size in range(min(len(name), 3), 0, -1):
@@ -373,7 +378,7 @@ def mine(text: str, into: Mined | None = None) -> Mined:
         adverbs = pats.adverbs_before.search(norm, max(0, anchor - 6), anchor)
         if adverbs:
             anchor = adverbs.start()
-        run = pats.tail.search(norm, max(0, anchor - longest_title), anchor).group()
+        run = pats.run_before(norm, max(0, anchor - longest_title), anchor)
         if len(run) >= 2:
             runs[(PERSON, run, 2)] += 1
     for match in pats.title_person.finditer(norm):
@@ -390,7 +395,7 @@ def mine(text: str, into: Mined | None = None) -> Mined:
     for match in pats.suffix.finditer(norm):
         suffix = match.group()
         start = max(0, match.end() - _ORG_MAX - 1)
-        run = pats.tail.search(norm, start, match.start()).group()
+        run = pats.run_before(norm, start, match.start())
         if run:
             runs[(pats.suffix_kind[suffix], run + suffix, len(suffix) + 1)] += 1
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -601,3 +602,72 @@ def test_front_matter_fast_path_reads_as_pyyaml_does(text):
     slow = yaml.load(text, Loader=yaml.CSafeLoader) or {}
     assert fast == slow
     assert [type(v) for v in fast.values()] == [type(v) for v in slow.values()]
+
+
+# --- fast paths agree with the plain patterns they replace ----------------------------------
+
+_MARKUP = st.lists(
+    st.sampled_from([
+        "-", "*", "_", "|", "#", ">", "[", "]", "(", ")", "!", "\\", " ", "\t", "\n", ":", "：",
+        "<a href='x'>", "</a>", "click here", "CLICK HERE", "Click", "請按此", "點擊", "歡迎瀏覽",
+        "網站", "版權", "本文", "不代表", "立場", "延伸閱讀", "Tags", "www.x", "©", "作者為", "正文",
+    ]),
+    max_size=20,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    lines=st.lists(
+        st.sampled_from(["---", "...", "--- ", " ---", "-- -", "a: b", "", " \t"]), max_size=6
+    )
+)
+def test_front_matter_pattern_steps_by_lines_as_the_plain_pattern_does(lines):
+    text = "\n".join(lines)
+    plain = re.compile(r"\A\s*---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+    fast, slow = articles._FRONT_MATTER.match(text), plain.match(text)
+    assert (fast and (fast.group(1), fast.end())) == (slow and (slow.group(1), slow.end()))
+
+
+_RULE_LINES = st.lists(
+    st.one_of(
+        st.builds(lambda mark, count, gap: gap.join(mark * count),
+                  st.sampled_from("-*_x"), st.integers(0, 5), st.sampled_from(["", " ", "\t", " \t"])),
+        st.text(alphabet="-*_ \tx", max_size=7),
+    ),
+    max_size=6,
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(lines=_RULE_LINES)
+def test_rule_pattern_matches_as_the_repeated_group_pattern_does(lines):
+    plain = re.compile(r"\n[ \t]*(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})(?=\n)")
+    text = "\n" + "\n".join(lines) + "\n"
+    assert articles._MD_RULE.sub("<>", text) == plain.sub("<>", text)
+
+
+_LINK_MARKUP = st.lists(
+    st.sampled_from(["[", "]", "(", ")", "](", "<", ">", " ", "\n", "x", "/", '"', "<a href='x'>", "<A\thref=y>"]),
+    max_size=16,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_LINK_MARKUP)
+@example(text='[x](y\nz) [[a]](b(c)) [d](<e> "t")')
+def test_link_pattern_without_anchors_matches_as_the_combined_pattern_does(text):
+    if articles._MD_ANCHOR.search(text):
+        return
+    spans = [(m.span(), m[1], m[2]) for m in articles._MD_LINK.finditer(text)]
+    assert spans == [(m.span(), m[1], m[2]) for m in articles._MD_LINK_OR_ANCHOR.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_MARKUP)
+def test_chrome_tests_agree_with_the_patterns_they_stand_for(text):
+    assert articles._has_chrome_phrase(text) == bool(articles._CHROME_PHRASE.search(text))
+    either = bool(
+        articles._CHROME_PARAGRAPH.fullmatch(text) or articles._RELATED_LABEL.fullmatch(text)
+    )
+    assert bool(articles._CHROME_PARAGRAPH_OR_LABEL.fullmatch(text)) == either
