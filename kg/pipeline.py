@@ -334,25 +334,25 @@ def _build(
                     {"path": mapped.path, "status": "skipped", "reason": mapped.reason}
                 )
                 continue
-            result, stats, mention_lines, article_line = mapped
-            article = result.article
+            record, stats, mention_lines, article_line = mapped
+            article = record.article
             if article.url and article.url in seen_urls:
                 reason = f"duplicate: same URL as {seen_urls[article.url]} ({article.url})"
                 report_files.append({"path": article.path, "status": "skipped", "reason": reason})
                 continue
             if article.url:
                 seen_urls[article.url] = article.path
-            builder.add(result, stats)
+            builder.add(record, stats)
             article_mentions = sum(stat[1] for stat in stats)
             mention_count += article_mentions
-            mentions.extend(result.mentions)  # none with an output folder: read back on demand
+            mentions.extend(record.mentions)  # none with an output folder: read back on demand
             mentions_out.write(mention_lines)
             articles_out.write(article_line)
             report_files.append({
                 "path": article.path,
                 "status": "read",
                 "article_id": article.id,
-                "publisher": result.publisher_id,
+                "publisher": record.publisher_id,
                 "mentions": article_mentions,
             })  # fmt: skip
     except BaseException:

@@ -1,4 +1,4 @@
-"""The code passes ruff, and README's command reference mentions every option."""
+"""The code passes ruff and mypy, and README's command reference mentions every option."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ def test_ruff_check_passes():
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
     result = subprocess.run(
         [ruff, "check", "kg", "tests"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_no_type_errors():
+    pytest.importorskip("mypy", reason="mypy is not installed (pip install -e '.[test]')")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "kg"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

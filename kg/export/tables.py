@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
@@ -139,7 +140,12 @@ def _graphml_keys(items: Iterable[dict], domain: str) -> dict[str, tuple[str, st
     }
 
 
-_GRAPHML_TEXT = {bool: lambda b: "true" if b else "false", int: str, float: str, str: escape}
+_GRAPHML_TEXT: dict[type, Callable[[Any], str]] = {
+    bool: lambda b: "true" if b else "false",
+    int: str,
+    float: str,
+    str: escape,
+}
 
 
 def generate_graphml(graph: nx.MultiDiGraph) -> Iterator[str]:
