@@ -28,7 +28,6 @@ True
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Iterator
 
@@ -59,8 +58,7 @@ class GraphBuilder:
     def __init__(self, gazetteer: Gazetteer, min_co_mentions: int = 2) -> None:
         self.gazetteer = gazetteer
         self.min_co_mentions = min_co_mentions
-        self._article_nodes: list[tuple[str, dict]] = []
-        self._edges: list[tuple[str, str, str, dict]] = []
+        self._graph = nx.MultiDiGraph()
         self._entity_index: dict[str, int] = {}  # entity id -> number, in order of first mention
         self._together: list[tuple[str, list[int]]] = []  # (date, entity numbers) per article
         self._links: list[tuple[str, str, str]] = []  # (from article node, url, title)
@@ -73,38 +71,32 @@ class GraphBuilder:
         (a worker process computes them, so the record can travel without its mentions)."""
         article = record.article
         node = article_node(article.id)
-        self._article_nodes.append((
+        graph = self._graph
+        graph.add_node(
             node,
-            {
-                "kind": "article",
-                "type": "article",
-                "label": article.title,
-                "title": article.title,
-                "date": article.date,
-                "url": article.url,
-                "path": article.path,
-                "author": article.author,
-                "publisher": record.publisher_id,
-                "stub": False,
-            },
-        ))  # fmt: skip
+            kind="article",
+            type="article",
+            label=article.title,
+            title=article.title,
+            date=article.date,
+            url=article.url,
+            path=article.path,
+            author=article.author,
+            publisher=record.publisher_id,
+            stub=False,
+        )
         if article.url:
             self._by_url[article.url] = node
         if record.publisher_id:
             self._entity_index.setdefault(record.publisher_id, len(self._entity_index))
-            self._edges.append((node, record.publisher_id, "published_by", {}))
+            graph.add_edge(node, record.publisher_id, "published_by")
         stats = mention_stats(record) if stats is None else stats
         index = self._entity_index
         numbers = []
         for entity_id, count, first_offset, in_title, in_lead in stats:
             numbers.append(index.setdefault(entity_id, len(index)))
-            self._edges.append((
-                node,
-                entity_id,
-                "mentions",
-                {"count": count, "first_offset": first_offset, "in_title": in_title,
-                 "in_lead": in_lead},
-            ))  # fmt: skip
+            graph.add_edge(node, entity_id, "mentions", count=count, first_offset=first_offset,
+                           in_title=in_title, in_lead=in_lead)  # fmt: skip
             self._entity_mentions[entity_id] += count
             self._entity_articles[entity_id] += 1
         if len(numbers) > 1:
@@ -114,18 +106,15 @@ class GraphBuilder:
 
     def finish(self) -> nx.MultiDiGraph:
         """Resolve links, add co-mention and containment edges, and return the graph."""
-        graph = nx.MultiDiGraph()
-        graph.add_nodes_from(self._article_nodes)
-        self._article_nodes = []
+        graph = self._graph
         for entity_id in self._entity_index:
             attributes = entity_attributes(self.gazetteer[entity_id])
             attributes["mentions"] = self._entity_mentions[entity_id]
             attributes["articles"] = self._entity_articles[entity_id]
             graph.add_node(entity_id, **attributes)
-        add_edge = graph.add_edge  # add_edges_from is slower for keyed edges with data
-        for u, v, key, data in itertools.chain(self._edges, self._co_mentions()):
-            add_edge(u, v, key, **data)
-        self._edges, self._together = [], []  # the graph holds them now: free the memory
+        for u, v, key, data in self._co_mentions():  # add_edges_from is slower for keyed edges
+            graph.add_edge(u, v, key, **data)
+        self._together = []  # the graph holds the pairs now: free the memory
         for source, url, title in self._links:
             target = self._by_url.get(url)
             if target is None:
