@@ -435,8 +435,8 @@ def _up_to_date(out_dir: Path, opts: BuildOptions, timings: dict) -> BuildResult
 def _write_outputs(
     graph, report, out_dir: Path, opts: BuildOptions, timings: dict
 ) -> dict[str, Path]:
-    """Write every output; the RDF file and its query store, and the GraphML file, in
-    forked processes meanwhile (each is a few seconds of pure Python at archive size)."""
+    """Write every output; the RDF file and its query store in a forked process meanwhile
+    (a third process would only contend for the cores: two is the measured best)."""
 
     def write_rdf_and_store() -> tuple[Path, dict[str, float]]:
         times = {}
@@ -450,13 +450,7 @@ def _write_outputs(
             times["query_store"] = time.perf_counter() - stage
         return path, times
 
-    def write_graph_file() -> tuple[Path, dict[str, float]]:
-        stage = time.perf_counter()
-        path = write_graphml(graph, out_dir / _OUTPUT_FILES["graphml"])
-        return path, {"export_graphml": time.perf_counter() - stage}
-
     rdf_done = _start_forked(write_rdf_and_store)
-    graphml_done = _start_forked(write_graph_file)
     outputs = {}
     stage = time.perf_counter()
     outputs["html"] = write_html(
@@ -469,6 +463,7 @@ def _write_outputs(
     timings["export_html"] = time.perf_counter() - stage
     stage = time.perf_counter()
     files = {name: out_dir / file for name, file in _OUTPUT_FILES.items()}
+    outputs["graphml"] = write_graphml(graph, files["graphml"])
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
     outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph))
     outputs["report"] = write_atomic(
@@ -476,9 +471,8 @@ def _write_outputs(
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
     )
     timings["export_tables"] = time.perf_counter() - stage
-    for name, done in (("rdf", rdf_done), ("graphml", graphml_done)):
-        outputs[name], child_timings = done()
-        timings.update(child_timings)
+    outputs["rdf"], rdf_timings = rdf_done()
+    timings.update(rdf_timings)
     return outputs
 
 
