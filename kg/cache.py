@@ -87,6 +87,8 @@ class Cache:
         if self._db is None:
             return list(jobs)
         stored = {row[0] for row in self._db.execute("SELECT key FROM results")}
+        if not stored:  # nothing to reuse: hash the files later, while the workers run
+            return list(jobs)
         return [job for job in jobs if self.key(job) not in stored]
 
     def merge(

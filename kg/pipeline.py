@@ -302,8 +302,8 @@ def _build(
 ) -> BuildResult:
     settings = repr((sorted(inputs, key=str), opts.max_nodes, opts.view, opts.focus, opts.base,
                      opts.rdf_format, opts.min_co_mentions))  # fmt: skip
-    manifest = cache.manifest(files, settings)
-    if out_dir is not None and manifest == cache.last_build():
+    last_build = cache.last_build()  # hash the files up front only when it can spare a build
+    if out_dir is not None and last_build and cache.manifest(files, settings) == last_build:
         up_to_date = _up_to_date(out_dir, opts, timings)
         if up_to_date is not None:
             return up_to_date
@@ -406,7 +406,7 @@ def _build(
             articles=out_dir / _OUTPUT_FILES["articles"],
         )
         timings["export"] = time.perf_counter() - clock
-        cache.save(files, manifest)
+        cache.save(files, cache.manifest(files, settings))
         write_atomic(out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n")
     if opts.strict and skipped:
         first = skipped[0]
