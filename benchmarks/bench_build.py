@@ -6,17 +6,18 @@ usage: python benchmarks/bench_build.py CORPUS.tar.gz|FOLDER [--gazetteer DIR] [
 The three programs get the same files and the same gazetteer names (`kg gazetteer names`):
 
 - kg: ``kg build`` into an empty output folder (a full build, which also fills the cache) with
-  every default output (graph.html, graph.ttl, GraphML, mentions, articles, CSV, report);
+  every default output (graph.html, graph.ttl and its query store, graph.json, mentions,
+  articles, CSV, report);
 - peer: ../shared/bench/peer_pipeline.py (python-frontmatter, BeautifulSoup, jieba with a user
   dictionary, networkx, rdflib Turtle) — what a user would write by hand;
 - floor: ../shared/bench/floor.py (read, front matter, one Aho-Corasick scan) — what no
   builder gets under.
 
 Also measured: kg on half the files (does memory grow sub-linearly?), a rebuild with no
-change, and a rebuild after adding 1% new files. Memory is sampled every 20 ms over the
-process and all its workers: the peak of the summed PSS (shared pages split between the
+change, and a rebuild after adding 1% new files. Memory is sampled over the process and all
+its workers: the peak of the summed PSS every 0.2 s (shared pages split between the
 processes that share them: the memory really used) and, for comparison, of the summed RSS
-(which counts the pages that forked workers share with the parent once per process).
+every 20 ms (which counts the pages that forked workers share with the parent once in each).
 """
 
 from __future__ import annotations
@@ -38,12 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
-def _tree_memory(pid: int) -> tuple[int, int]:
-    """Resident bytes of `pid` and all its descendants: summed RSS, and summed PSS.
-
-    Forked workers share the parent's pages; RSS counts a shared page once in every
-    process, PSS splits it between them, so the PSS sum is the memory the tree really uses.
-    """
+def _tree(pid: int) -> list[int]:
+    """`pid` and all its descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -54,23 +51,44 @@ def _tree_memory(pid: int) -> tuple[int, int]:
             children.setdefault(int(fields[1]), []).append(int(entry.name))
         except (OSError, IndexError, ValueError):
             continue
-    rss = pss = 0
-    stack = [pid]
+    tree, stack = [], [pid]
     while stack:
         p = stack.pop()
+        tree.append(p)
         stack.extend(children.get(p, []))
+    return tree
+
+
+def _rss(pids: list[int]) -> int:
+    """Summed resident bytes (cheap: /proc/PID/statm)."""
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def _pss(pids: list[int]) -> int:
+    """Summed proportional set size: a page shared by n processes counts 1/n in each.
+
+    Forked workers share the parent's pages; RSS counts a shared page once in every
+    process, PSS splits it, so the PSS sum is the memory the tree really uses. The kernel
+    walks the page tables to compute it, so it is sampled less often than RSS.
+    """
+    total = 0
+    for p in pids:
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
-                    if line.startswith(("Rss:", "Pss:")):
-                        kib = int(line.split()[1]) * 1024
-                        if line.startswith("Rss:"):
-                            rss += kib
-                        else:
-                            pss += kib
-        except (OSError, ValueError):
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, IndexError, ValueError):
             continue
-    return rss, pss
+    return total
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> dict:
@@ -84,9 +102,13 @@ def run(cmd: list[str], cwd: Path | None = None) -> dict:
 
     def sample() -> None:
         nonlocal peak_rss, peak_pss
+        tick = 0
         while not done.is_set():
-            rss, pss = _tree_memory(proc.pid)
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            pids = _tree(proc.pid)
+            peak_rss = max(peak_rss, _rss(pids))
+            if tick % 10 == 0:  # every 0.2 s: reading smaps slows the process it reads
+                peak_pss = max(peak_pss, _pss(pids))
+            tick += 1
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)

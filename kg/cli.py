@@ -159,14 +159,14 @@ def stats(out, top, as_json) -> None:
     "formats",
     multiple=True,
     required=True,
-    type=click.Choice(["gexf", "json", "graphml", "ntriples", "jsonld", "turtle"]),
+    type=click.Choice(["graphml", "gexf", "json", "ntriples", "jsonld", "turtle"]),
     help="Format(s) to write next to the build.",
 )
 @click.option(
     "--base", default="https://example.org/kg/", show_default=True, help="Base of the RDF IRIs."
 )
 def export(out, formats, base) -> None:
-    """Write a built graph in more formats: GEXF (Gephi), node-link JSON, RDF variants."""
+    """Write a built graph in more formats: GraphML and GEXF (Gephi, yEd), RDF variants."""
     from kg.export.convert import export_formats
     from kg.pipeline import load
 

@@ -49,7 +49,8 @@ from kg.export.tables import (
     generate_edges_csv,
     generate_entities_csv,
     generate_mentions_jsonl,
-    write_graphml,
+    read_node_link,
+    write_node_link,
 )
 from kg.extract import Matcher, extract
 from kg.gazetteer import Gazetteer
@@ -109,7 +110,7 @@ class BuildResult:
     @property
     def graph(self) -> nx.MultiDiGraph:
         if self._graph is None:
-            self._graph = load(self.outputs["graphml"])
+            self._graph = load(self.outputs["graph"])
         return self._graph
 
     @property
@@ -133,7 +134,7 @@ class BuildResult:
 
 _OUTPUT_FILES = {
     "html": "graph.html",
-    "graphml": "graph.graphml",
+    "graph": "graph.json",
     "entities_csv": "entities.csv",
     "edges_csv": "edges.csv",
     "report": "report.json",
@@ -264,7 +265,7 @@ def build(
     """Build the knowledge graph of the articles under `inputs`.
 
     Every input file ends up either in the graph or in ``report["files"]`` with the reason
-    it was skipped. With `out`, writes graph.html, graph.ttl, graph.graphml, mentions.jsonl,
+    it was skipped. With `out`, writes graph.html, graph.ttl, graph.json, mentions.jsonl,
     articles.jsonl, entities.csv, edges.csv and report.json there (atomically); nothing is
     printed. `gazetteer` and `out` default to those of `options` (``gazetteer/`` and
     ``output/``); keyword `overrides` set any other field of :class:`BuildOptions`. Raises :class:`~kg.errors.KgError` for unusable arguments, and with
@@ -463,7 +464,7 @@ def _write_outputs(
     timings["export_html"] = time.perf_counter() - stage
     stage = time.perf_counter()
     files = {name: out_dir / file for name, file in _OUTPUT_FILES.items()}
-    outputs["graphml"] = write_graphml(graph, files["graphml"])
+    outputs["graph"] = write_node_link(graph, files["graph"])
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
     outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph))
     outputs["report"] = write_atomic(
@@ -510,14 +511,21 @@ def _start_forked(task: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def load(out: str | Path = "output") -> nx.MultiDiGraph:
-    """The graph of a previous build, read back from ``<out>/graph.graphml``.
+    """The graph of a previous build, read back from ``<out>/graph.json`` (or from a
+    GraphML or node-link JSON file given by name).
 
     >>> import kg
     >>> graph = kg.load("output")  # doctest: +SKIP
     """
     path = Path(out)
-    path = path / "graph.graphml" if path.is_dir() else path
+    if path.is_dir():
+        found = [path / name for name in ("graph.json", "graph.graphml") if (path / name).exists()]
+        path = found[0] if found else path / "graph.json"
     if not path.exists():
         raise KgError(f"no graph at {str(path)!r}; run 'kg build' first (or pass its --out folder)")
-    graph = nx.read_graphml(path, force_multigraph=True)
-    return nx.MultiDiGraph(graph)
+    try:
+        if path.suffix.lower() == ".graphml":
+            return nx.MultiDiGraph(nx.read_graphml(path, force_multigraph=True))
+        return read_node_link(path)
+    except (ValueError, KeyError, TypeError, SyntaxError) as err:
+        raise KgError(f"cannot read the graph in {str(path)!r}: {err}") from err

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 
+import networkx as nx
 import pytest
+
+import kg
 
 from .conftest import DATA, GAZETTEER, ROOT, SEEDS, run_kg
 
@@ -20,7 +23,7 @@ def built(tmp_path_factory):
 def test_build_writes_every_output(built):
     out, result = built
     assert result.returncode == 0, result.stderr
-    for name in ("graph.html", "graph.ttl", "graph.graphml", "mentions.jsonl", "articles.jsonl",
+    for name in ("graph.html", "graph.ttl", "graph.json", "mentions.jsonl", "articles.jsonl",
                  "entities.csv", "edges.csv", "report.json"):  # fmt: skip
         assert (out / name).stat().st_size > 0, name
     assert "3 files: 3 articles read, 0 skipped" in result.stderr
@@ -63,7 +66,7 @@ def test_same_input_same_bytes(built, tmp_path):
     out, _ = built
     again = tmp_path / "again"
     run_kg("build", str(SEEDS), "--out", str(again), "--no-cache", "-q", check=True)
-    for name in ("graph.html", "graph.ttl", "graph.graphml", "mentions.jsonl", "articles.jsonl",
+    for name in ("graph.html", "graph.ttl", "graph.json", "mentions.jsonl", "articles.jsonl",
                  "entities.csv", "edges.csv", "report.json"):  # fmt: skip
         assert (out / name).read_bytes() == (again / name).read_bytes(), name
 
@@ -130,13 +133,16 @@ def test_stats_and_export_on_a_build(built):
     assert (
         stats.returncode == 0 and "most mentioned" in stats.stdout and "communities" in stats.stdout
     )
-    exported = run_kg("export", str(out), "--to", "gexf", "--to", "json", "--to", "ntriples")
+    exported = run_kg("export", str(out), "--to", "gexf", "--to", "graphml", "--to", "ntriples")
     assert exported.returncode == 0
     assert {p.rsplit("/", 1)[-1] for p in exported.stdout.split()} == {
         "graph.gexf",
-        "graph.json",
+        "graph.graphml",
         "graph.nt",
     }
+    assert nx.read_graphml(out / "graph.graphml").number_of_nodes() == (
+        kg.load(out).number_of_nodes()
+    )
 
 
 def test_every_command_has_help():

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import networkx as nx
 
+from kg.export.tables import write_graphml
 from kg.graph import article_node, co_mention_graph, entity_nodes
 
 CNA = article_node("cna.com.tw/news/firstnews/202101070375.aspx")
@@ -67,9 +70,19 @@ def test_attributes_are_plain_values(seeds_build):
         assert all(isinstance(v, str | int | float | bool) for v in data.values())
 
 
-def test_graphml_round_trip_keeps_counts(seeds_build):
+def test_graphml_round_trip_keeps_counts(seeds_build, tmp_path):
     g = seeds_build.graph
-    back = nx.read_graphml(seeds_build.outputs["graphml"], force_multigraph=True)
+    back = nx.read_graphml(write_graphml(g, tmp_path / "graph.graphml"), force_multigraph=True)
     assert back.number_of_nodes() == g.number_of_nodes()
     assert back.number_of_edges() == g.number_of_edges()
     assert back.nodes["tsai-ing-wen"]["name"] == "蔡英文"
+
+
+def test_the_builds_node_link_json_is_the_same_graph_for_networkx(seeds_build):
+    g = seeds_build.graph
+    data = json.loads(seeds_build.outputs["graph"].read_text(encoding="utf-8"))
+    back = nx.node_link_graph(data, edges="edges")
+    assert dict(back.nodes(data=True)) == dict(g.nodes(data=True))
+    assert sorted(back.edges(keys=True, data=True), key=repr) == sorted(
+        g.edges(keys=True, data=True), key=repr
+    )

@@ -94,9 +94,23 @@ def test_strict_raises_with_the_first_reason(tmp_path):
 
 
 def test_load_gives_back_the_graph(seeds_build):
-    graph = kg.load(seeds_build.outputs["graphml"].parent)
-    assert graph.number_of_nodes() == seeds_build.graph.number_of_nodes()
-    assert graph.number_of_edges() == seeds_build.graph.number_of_edges()
+    graph = kg.load(seeds_build.outputs["graph"].parent)
+    assert dict(graph.nodes(data=True)) == dict(seeds_build.graph.nodes(data=True))
+    assert list(graph.edges(keys=True, data=True)) == list(
+        seeds_build.graph.edges(keys=True, data=True)
+    )
+
+
+def test_load_reads_graphml_too_and_says_what_is_wrong_with_a_broken_file(seeds_build, tmp_path):
+    from kg.export.tables import write_graphml
+
+    graphml = write_graphml(seeds_build.graph, tmp_path / "exported.graphml")
+    assert kg.load(graphml).number_of_edges() == seeds_build.graph.number_of_edges()
+    (tmp_path / "graph.json").write_text('{"nodes": [', encoding="utf-8")
+    with pytest.raises(KgError, match="cannot read the graph in"):
+        kg.load(tmp_path)
+    with pytest.raises(KgError, match="run 'kg build' first"):
+        kg.load(tmp_path / "missing")
 
 
 @pytest.mark.corpus

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -198,7 +197,44 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     return write_atomic(path, "\n".join(nx.generate_gexf(sorted_graph(graph))) + "\n")
 
 
+def to_node_link(graph: nx.MultiDiGraph) -> bytes:
+    """networkx node-link JSON of a multigraph, in the graph's order: what
+    ``networkx.node_link_graph(data, edges="edges")`` and :func:`read_node_link` read.
+
+    >>> G = nx.MultiDiGraph(); _ = G.add_edge("a", "b", key="k", n=1)
+    >>> read_node_link_bytes(to_node_link(G)).edges["a", "b", "k"]
+    {'n': 1}
+    """
+    data = {
+        "directed": graph.is_directed(),
+        "multigraph": True,
+        "graph": dict(graph.graph),
+        "nodes": [{"id": node, **d} for node, d in graph.nodes(data=True)],
+        "edges": [
+            {"source": u, "target": v, "key": key, **d}
+            for u, v, key, d in graph.edges(keys=True, data=True)
+        ],
+    }
+    return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
+
+
 def write_node_link(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    """networkx node-link JSON (:func:`networkx.node_link_graph` reads it back)."""
-    data = nx.node_link_data(sorted_graph(graph), edges="edges")
-    return write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    """Node-link JSON (see :func:`to_node_link`): the build's graph.json, which loads several
+    times faster than GraphML."""
+    return write_atomic(path, to_node_link(graph))
+
+
+def read_node_link_bytes(data: bytes) -> nx.MultiDiGraph:
+    """The multigraph of node-link JSON bytes (see :func:`to_node_link`)."""
+    parsed = orjson.loads(data)
+    graph = nx.MultiDiGraph(**parsed.get("graph", {}))
+    graph.add_nodes_from((node.pop("id"), node) for node in parsed["nodes"])
+    add_edge = graph.add_edge  # add_edges_from is slower for keyed edges with data
+    for edge in parsed["edges"]:
+        add_edge(edge.pop("source"), edge.pop("target"), edge.pop("key"), **edge)
+    return graph
+
+
+def read_node_link(path: str | Path) -> nx.MultiDiGraph:
+    """The multigraph of a node-link JSON file (see :func:`to_node_link`)."""
+    return read_node_link_bytes(Path(path).read_bytes())
