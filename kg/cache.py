@@ -20,11 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+from kg.export import write_atomic
 
 Job = tuple[str, str]
+T = TypeVar("T")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, signature TEXT NOT NULL, digest TEXT NOT NULL);
@@ -81,6 +86,25 @@ class Cache:
         if self._db is not None:
             self._new_digests.append((path, signature, digest))
         return digest
+
+    def memo(self, name: str, make: Callable[[], T]) -> T:
+        """``make()``, kept pickled in the cache folder for later builds with the same code
+        and gazetteer (the prepared matcher loads in a quarter of a second; compiling it
+        and loading jieba's dictionary take more than a second)."""
+        if self.folder is None:
+            return make()
+        salt = hashlib.blake2b(self._salt, digest_size=8).hexdigest()
+        path = self.folder / f"{name}-{salt}.pickle"
+        try:
+            with open(path, "rb") as file:
+                return pickle.load(file)
+        except Exception:  # missing or damaged: only a slower build
+            pass
+        value = make()
+        for old in self.folder.glob(f"{name}-*.pickle"):
+            old.unlink(missing_ok=True)
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
 
     def missing(self, jobs: Sequence[Job]) -> list[Job]:
         """The jobs whose result is not cached (all of them when the cache is off)."""

@@ -183,9 +183,7 @@ class Matcher:
             for name in entity.names:
                 if is_ascii_word(name) and name.isupper() and len(name) <= 6:
                     self._acronym[position[normalise(name)]] = name
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self._keys, matchkind=ahocorasick_rs.MatchKind.Standard
-        )
+        self._automaton = self._compile()
         self._context = {
             e.id: tuple(normalise(w) for w in (*e.context, *e.names)) for e in gazetteer
         }
@@ -194,7 +192,23 @@ class Matcher:
         self._segment_cache: dict[str, frozenset[int]] = {}
         self._crossed_cache: dict[tuple[int, str, str], bool] = {}
         self._words: dict[str, int] = {}
+        self._total = 0
         self._log_total = 0.0
+
+    def _compile(self) -> Any:
+        return ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    def __getstate__(self) -> dict:
+        """Pickled (to cache a prepared matcher) without the compiled automaton, which is
+        rebuilt in milliseconds, jieba's tokenizer object (its dictionary travels as
+        `_words`) and the memo tables."""
+        state = dict(self.__dict__)
+        state.update(_automaton=None, _tokenizer=None, _segment_cache={}, _crossed_cache={})
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._automaton = self._compile()
 
     def _add(self, key: str, kind: int, entity_ids: tuple[str, ...]) -> None:
         self._keys.append(key)
@@ -209,7 +223,7 @@ class Matcher:
 
     def prepare(self) -> Matcher:
         """Load jieba's dictionary and the gazetteer's user words now (before forking)."""
-        if self._tokenizer is None:
+        if not self._words:
             import jieba
 
             jieba.setLogLevel(60)
@@ -219,6 +233,7 @@ class Matcher:
                 if kind != COMPOUND and len(key) > 1 and not is_ascii_word(key):
                     tokenizer.add_word(key, freq=self._winning_freq(tokenizer, key))
             self._words = tokenizer.FREQ
+            self._total = tokenizer.total
             self._log_total = math.log(tokenizer.total)
             self._tokenizer = tokenizer
         return self
@@ -307,6 +322,12 @@ class Matcher:
 
     def _jieba_cuts(self, window: str) -> frozenset[int]:
         """:meth:`_cuts` as jieba computes it (slower; kept to test that they agree)."""
+        if self._tokenizer is None:  # unpickled: a tokenizer over the same dictionary
+            import jieba
+
+            self._tokenizer = jieba.Tokenizer()
+            self._tokenizer.FREQ, self._tokenizer.total = self._words, self._total
+            self._tokenizer.initialized = True
         tokenizer = self._tokenizer
         route: dict[int, tuple[float, int]] = {}
         tokenizer.calc(window, tokenizer.get_DAG(window), route)

@@ -310,8 +310,13 @@ def _build(
             return up_to_date
 
     clock = time.perf_counter()
-    gaz = gazetteer if isinstance(gazetteer, Gazetteer) else gazetteer_module.load(opts.gazetteer)
-    matcher = Matcher(gaz).prepare()
+    if isinstance(gazetteer, Gazetteer):
+        gaz, matcher = gazetteer, Matcher(gazetteer).prepare()
+    else:
+        matcher = cache.memo(
+            "matcher", lambda: Matcher(gazetteer_module.load(opts.gazetteer)).prepare()
+        )
+        gaz = matcher.gazetteer
     publishers = gaz.publisher_index()
     timings["gazetteer"] = time.perf_counter() - clock
     workers = opts.jobs or os.cpu_count() or 1

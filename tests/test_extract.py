@@ -178,6 +178,15 @@ def test_offsets_always_valid_and_mentions_never_overlap(matcher, text):
         end = m.end
 
 
+def test_a_pickled_matcher_finds_the_same_mentions(matcher):
+    import pickle
+
+    text = "蔡英文與美國國務院發言人普萊斯通話，台美關係"
+    copy = pickle.loads(pickle.dumps(matcher.prepare()))
+    assert copy.find(text) == matcher.find(text) != []
+    assert copy._cuts("台美關係良好") == copy._jieba_cuts("台美關係良好")
+
+
 _CLAUSE_CHARS = (
     "的是在中國大陸政府香港特區行政長官立法會議員表示發言人金成為黃大仙區人民法院台灣美日"
 )

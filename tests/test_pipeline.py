@@ -163,6 +163,30 @@ def test_editing_the_gazetteer_invalidates_the_cache(tmp_path):
     assert "chang-tun-han" not in {m.entity_id for m in result.mentions}
 
 
+def test_the_prepared_matcher_is_cached_and_a_damaged_copy_is_made_again(tmp_path, monkeypatch):
+    corpus = tmp_path / "in"
+    shutil.copytree(SEEDS, corpus)
+    out = tmp_path / "out"
+    kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    [memo] = (out / ".kg-cache").glob("matcher-*.pickle")
+    compiled = []
+    original = pipeline.Matcher.__init__
+    monkeypatch.setattr(
+        pipeline.Matcher, "__init__", lambda self, g: compiled.append(g) or original(self, g)
+    )
+    changed = corpus / "002_eb23bffe5b9050c2.txt"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("张惇涵", "蕭美琴"), encoding="utf-8")
+    second = kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    assert compiled == []  # loaded, not compiled
+    memo.write_bytes(b"not a pickle")
+    changed.write_text(text, encoding="utf-8")
+    third = kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    assert len(compiled) == 1 and memo.read_bytes() != b"not a pickle"
+    assert third.counts == kg.build([corpus], gazetteer=GAZETTEER, out=None).counts
+    assert third.counts != second.counts
+
+
 def test_work_started_in_a_forked_process_returns_its_result_or_a_clear_error():
     from kg.pipeline import _start_forked
 
