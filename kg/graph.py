@@ -104,17 +104,18 @@ class GraphBuilder:
         for link in article.links:
             self._links.append((node, link.url, link.title))
 
-    def finish(self) -> nx.MultiDiGraph:
-        """Resolve links, add co-mention and containment edges, and return the graph."""
+    def finish(self, co_mentions: bool = True) -> nx.MultiDiGraph:
+        """Resolve links, add containment and co-mention edges, and return the graph.
+
+        With ``co_mentions=False`` the co-mention edges, the costliest part, wait for
+        :meth:`add_co_mentions` (a build writes the RDF, which has none, meanwhile).
+        """
         graph = self._graph
         for entity_id in self._entity_index:
             attributes = entity_attributes(self.gazetteer[entity_id])
             attributes["mentions"] = self._entity_mentions[entity_id]
             attributes["articles"] = self._entity_articles[entity_id]
             graph.add_node(entity_id, **attributes)
-        for u, v, key, data in self._co_mentions():  # add_edges_from is slower for keyed edges
-            graph.add_edge(u, v, key, **data)
-        self._together = []  # the graph holds the pairs now: free the memory
         for source, url, title in self._links:
             target = self._by_url.get(url)
             if target is None:
@@ -133,7 +134,15 @@ class GraphBuilder:
                 container = self.gazetteer.get(data.get("within", ""))
                 if container is not None and container.id in graph:
                     graph.add_edge(node, container.id, key="located_in")
+        if co_mentions:
+            self.add_co_mentions()
         return graph
+
+    def add_co_mentions(self) -> None:
+        """Add the ``co_mentioned`` edges to the graph that :meth:`finish` returned."""
+        for u, v, key, data in self._co_mentions():  # add_edges_from is slower for keyed edges
+            self._graph.add_edge(u, v, key, **data)
+        self._together = []  # the graph holds the pairs now: free the memory
 
     def _co_mentions(self) -> Iterator[tuple[str, str, str, dict]]:
         """``co_mentioned`` edges: entity pairs named together in at least `min_co_mentions`

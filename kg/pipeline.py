@@ -368,7 +368,13 @@ def _build(
     timings["read_and_extract"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    graph = builder.finish()
+    graph = builder.finish(co_mentions=False)
+    rdf_done = (
+        _start_forked(functools.partial(_write_rdf_and_store, graph, out_dir, opts))
+        if out_dir is not None
+        else None
+    )  # the RDF has no co-mention edges: it is written while they are counted
+    builder.add_co_mentions()
     timings["assemble"] = time.perf_counter() - clock
 
     skipped = [f for f in report_files if f["status"] == "skipped"]
@@ -406,7 +412,8 @@ def _build(
         clock = time.perf_counter()
         mentions_out.commit()
         articles_out.commit()
-        result.outputs = _write_outputs(graph, report, out_dir, opts, timings)
+        assert rdf_done is not None
+        result.outputs = _write_outputs(graph, report, out_dir, opts, timings, rdf_done)
         result.outputs.update(
             mentions=out_dir / _OUTPUT_FILES["mentions"],
             articles=out_dir / _OUTPUT_FILES["articles"],
@@ -438,25 +445,26 @@ def _up_to_date(out_dir: Path, opts: BuildOptions, timings: dict) -> BuildResult
     return BuildResult(None, None, report["counts"], report, timings, outputs, up_to_date=True)
 
 
-def _write_outputs(
-    graph, report, out_dir: Path, opts: BuildOptions, timings: dict
-) -> dict[str, Path]:
-    """Write every output; the RDF file and its query store in a forked process meanwhile
-    (a third process would only contend for the cores: two is the measured best)."""
-
-    def write_rdf_and_store() -> tuple[Path, dict[str, float]]:
-        times = {}
+def _write_rdf_and_store(
+    graph: nx.MultiDiGraph, out_dir: Path, opts: BuildOptions
+) -> tuple[Path, dict[str, float]]:
+    times = {}
+    stage = time.perf_counter()
+    path = write_rdf(graph, out_dir / f"graph.{SUFFIXES[opts.rdf_format]}", opts.rdf_format,
+                     opts.base)  # fmt: skip
+    times["export_rdf"] = time.perf_counter() - stage
+    if opts.rdf_format != "jsonld":
         stage = time.perf_counter()
-        path = write_rdf(graph, out_dir / f"graph.{SUFFIXES[opts.rdf_format]}", opts.rdf_format,
-                         opts.base)  # fmt: skip
-        times["export_rdf"] = time.perf_counter() - stage
-        if opts.rdf_format != "jsonld":
-            stage = time.perf_counter()
-            open_store(path)  # the first `kg query` then opens a ready store
-            times["query_store"] = time.perf_counter() - stage
-        return path, times
+        open_store(path)  # the first `kg query` then opens a ready store
+        times["query_store"] = time.perf_counter() - stage
+    return path, times
 
-    rdf_done = _start_forked(write_rdf_and_store)
+
+def _write_outputs(
+    graph, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf_done: Callable
+) -> dict[str, Path]:
+    """Write every output; `rdf_done` waits for the RDF file and its query store, which a
+    forked process writes meanwhile (a third process would only contend for two cores)."""
     outputs = {}
     stage = time.perf_counter()
     outputs["html"] = write_html(
