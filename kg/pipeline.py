@@ -244,6 +244,13 @@ class _StreamedLines:
             self._tmp_path.unlink(missing_ok=True)
 
 
+def _stage(name: str, enabled: bool) -> None:
+    """Name the stage under way on the terminal's last line ('' clears it)."""
+    if enabled:
+        sys.stderr.write(f"\rkg build: {name}...\x1b[K" if name else "\r\x1b[K")
+        sys.stderr.flush()
+
+
 def _progress(items: Iterable, total: int, enabled: bool) -> Iterable:
     if not enabled:
         return items
@@ -296,6 +303,7 @@ def build(
         return _build(inputs, gazetteer, opts, files, out_dir, cache, timings)
     finally:
         cache.close()
+        _stage("", opts.progress)
 
 
 def _build(
@@ -309,6 +317,7 @@ def _build(
         if up_to_date is not None:
             return up_to_date
 
+    _stage("loading the gazetteer", opts.progress)
     clock = time.perf_counter()
     if isinstance(gazetteer, Gazetteer):
         gaz, matcher = gazetteer, Matcher(gazetteer).prepare()
@@ -367,6 +376,7 @@ def _build(
         raise
     timings["read_and_extract"] = time.perf_counter() - clock
 
+    _stage("assembling the graph", opts.progress)
     clock = time.perf_counter()
     graph = builder.finish(co_mentions=False)
     rdf_done = (
@@ -409,6 +419,7 @@ def _build(
     )
 
     if out_dir is not None:
+        _stage("writing the outputs", opts.progress)
         clock = time.perf_counter()
         mentions_out.commit()
         articles_out.commit()

@@ -199,5 +199,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert (
         b"kg build" in seen and b"file" in seen
     )  # tqdm's bar: "kg build: 100%|...| 3/3 [..., file/s]"
+    assert b"kg build: writing the outputs..." in seen  # stages after the bar are named
+    assert b"\r\x1b[K3 files: 3 articles read" in seen  # and the line is cleared at the end
     piped = run_kg("build", str(SEEDS), "--out", str(tmp_path / "piped"), "--no-cache")
     assert "%|" not in piped.stderr
