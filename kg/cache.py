@@ -3,7 +3,8 @@
 The key of a file is a hash of its bytes, its path and input root, the gazetteer's
 fingerprint and kg's code (version and source hash): editing a file, the gazetteer or
 changing kg invalidates exactly the records that depend on them. Results live in one SQLite
-file, read and written one record at a time, so an archive never sits in memory whole.
+file, read one record at a time and written in batches, so an archive never sits in memory
+whole; the prepared matcher is kept beside them (:meth:`Cache.memo`).
 
 Hashing every byte of an archive on each rebuild would cost more than the rest of a
 no-change rebuild, so a file whose size and modification time are unchanged keeps its
