@@ -13,8 +13,19 @@ EntityType = Literal["person", "institution", "place"]
 Part = Literal["title", "body", "caption", "related"]
 
 
+class _Positional:
+    """Pickles as a call with positional arguments: several times faster, both ways, than
+    the generated ``__setstate__`` of a frozen slotted dataclass. Archives move and cache
+    millions of records between processes."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
+
 @dataclass(frozen=True, slots=True)
-class Section:
+class Section(_Positional):
     """A span of an article's plain text and the part of the article it came from."""
 
     start: int
@@ -26,7 +37,7 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Link(_Positional):
     """A link from an article to another article (a 延伸閱讀 entry or an in-text link)."""
 
     url: str
@@ -36,7 +47,7 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
+class Article(_Positional):
     """One news article as read from a file: metadata and clean plain text.
 
     Examples
@@ -68,7 +79,7 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(_Positional):
     """One occurrence of a gazetteer entity in an article's text.
 
     `text[start:end] == surface` always holds for the article's `text`.
@@ -82,17 +93,9 @@ class Mention:
     end: int
     part: Part
 
-    def __reduce__(self):
-        # Positional arguments pickle several times faster than the generated __setstate__
-        # of a frozen slotted dataclass; archives move and cache millions of mentions.
-        return (
-            Mention,
-            (self.article_id, self.entity_id, self.surface, self.start, self.end, self.part),
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(_Positional):
     """An input file that did not become an article, and why."""
 
     path: str
@@ -101,7 +104,7 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleRecord:
+class ArticleRecord(_Positional):
     """What the map step makes of one file: the article, its mentions and its publisher."""
 
     article: Article
