@@ -27,6 +27,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -379,16 +380,54 @@ def _build(
     _stage("assembling the graph", opts.progress)
     clock = time.perf_counter()
     graph = builder.finish(co_mentions=False)
-    rdf_done = (
-        _start_forked(functools.partial(_write_rdf_and_store, graph, out_dir, opts))
+    rdf = (
+        _Forked(functools.partial(_write_rdf_and_store, graph, out_dir, opts))
         if out_dir is not None
         else None
     )  # the RDF has no co-mention edges: it is written while they are counted
-    builder.add_co_mentions()
-    timings["assemble"] = time.perf_counter() - clock
+    try:
+        builder.add_co_mentions()
+        timings["assemble"] = time.perf_counter() - clock
+        report = _report(inputs, files, gaz, graph, report_files, mention_count)
+        result = BuildResult(
+            graph=graph,
+            mentions=mentions if out_dir is None else None,
+            counts=report["counts"],
+            report=report,
+            timings=timings,
+        )
+        if out_dir is not None and rdf is not None:
+            _stage("writing the outputs", opts.progress)
+            clock = time.perf_counter()
+            mentions_out.commit()
+            articles_out.commit()
+            result.outputs = _write_outputs(graph, report, out_dir, opts, timings, rdf)
+            result.outputs.update(
+                mentions=out_dir / _OUTPUT_FILES["mentions"],
+                articles=out_dir / _OUTPUT_FILES["articles"],
+            )
+            timings["export"] = time.perf_counter() - clock
+            cache.save(files, cache.manifest(files, settings))
+            write_atomic(
+                out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n"
+            )
+    except BaseException:
+        if rdf is not None:
+            rdf.cancel()  # a failed build must not write graph.ttl after the error
+        raise
+    skipped = report["skipped"]
+    if opts.strict and skipped:
+        first = skipped[0]
+        raise KgError(
+            f"{len(skipped)} of {len(files)} files skipped (--strict); first: {first['path']}: {first['reason']}"
+        )
+    return result
 
+
+def _report(inputs, files, gaz: Gazetteer, graph: nx.MultiDiGraph, report_files: list[dict],
+            mention_count: int) -> dict:  # fmt: skip
+    """report.json: the counts, and every input file with its fate."""
     skipped = [f for f in report_files if f["status"] == "skipped"]
-    stubs = sum(1 for _, d in graph.nodes(data=True) if d.get("stub"))
     related = [(u, v) for u, v, k in graph.edges(keys=True) if k == "related"]
     counts = {
         "files": len(files),
@@ -400,9 +439,9 @@ def _build(
         "edges": graph.number_of_edges(),
         "related_links": len(related),
         "related_in_input": sum(1 for _, v in related if not graph.nodes[v].get("stub")),
-        "stub_articles": stubs,
+        "stub_articles": sum(1 for _, d in graph.nodes(data=True) if d.get("stub")),
     }
-    report = {
+    return {
         "kg_version": __version__,
         "inputs": [str(i) for i in inputs],
         "gazetteer": {"entities": len(gaz), "fingerprint": gaz.fingerprint()},
@@ -410,34 +449,6 @@ def _build(
         "skipped": [{"path": f["path"], "reason": f["reason"]} for f in skipped],
         "files": report_files,
     }
-    result = BuildResult(
-        graph=graph,
-        mentions=mentions if out_dir is None else None,
-        counts=counts,
-        report=report,
-        timings=timings,
-    )
-
-    if out_dir is not None:
-        _stage("writing the outputs", opts.progress)
-        clock = time.perf_counter()
-        mentions_out.commit()
-        articles_out.commit()
-        assert rdf_done is not None
-        result.outputs = _write_outputs(graph, report, out_dir, opts, timings, rdf_done)
-        result.outputs.update(
-            mentions=out_dir / _OUTPUT_FILES["mentions"],
-            articles=out_dir / _OUTPUT_FILES["articles"],
-        )
-        timings["export"] = time.perf_counter() - clock
-        cache.save(files, cache.manifest(files, settings))
-        write_atomic(out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n")
-    if opts.strict and skipped:
-        first = skipped[0]
-        raise KgError(
-            f"{len(skipped)} of {len(files)} files skipped (--strict); first: {first['path']}: {first['reason']}"
-        )
-    return result
 
 
 def _up_to_date(out_dir: Path, opts: BuildOptions, timings: dict) -> BuildResult | None:
@@ -472,10 +483,10 @@ def _write_rdf_and_store(
 
 
 def _write_outputs(
-    graph, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf_done: Callable
+    graph, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked
 ) -> dict[str, Path]:
-    """Write every output; `rdf_done` waits for the RDF file and its query store, which a
-    forked process writes meanwhile (a third process would only contend for two cores)."""
+    """Write every output; `rdf` is the forked process writing the RDF file and its query
+    store meanwhile (a third process would only contend for two cores)."""
     outputs = {}
     stage = time.perf_counter()
     outputs["html"] = write_html(
@@ -496,42 +507,59 @@ def _write_outputs(
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
     )
     timings["export_tables"] = time.perf_counter() - stage
-    outputs["rdf"], rdf_timings = rdf_done()
+    outputs["rdf"], rdf_timings = rdf.result()
     timings.update(rdf_timings)
     return outputs
 
 
-def _start_forked(task: Callable[[], Any]) -> Callable[[], Any]:
-    """Start `task` in a forked process (it sees this process's memory as it is now, so
-    nothing is pickled on the way in); the function returned waits for its result and
-    raises :class:`KgError` when the task failed. Without fork, runs `task` right here."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        result = task()
-        return lambda: result
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
+class _Forked:
+    """A task running in a forked process: it sees this process's memory as it was at the
+    fork, so nothing is pickled on the way in. Without fork, the task runs here, at once."""
 
-    def run() -> None:
-        try:
-            sender.send((True, task()))
-        except BaseException as err:  # reported by the parent
-            sender.send((False, str(err) if isinstance(err, KgError) else repr(err)))
+    def __init__(self, task: Callable[[], Any]) -> None:
+        self._process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._outcome = _outcome_of(task)
+            return
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
 
-    process = context.Process(target=run, daemon=True)
-    process.start()
-    sender.close()
+        def run() -> None:
+            # SIGTERM (see cancel) unwinds, so write_atomic removes its temporary file
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+            sender.send(_outcome_of(task))
 
-    def wait() -> Any:
-        try:
-            ok, value = receiver.recv()
-        except EOFError:
-            ok, value = False, f"the process ended with exit code {process.exitcode}"
-        process.join()
+        self._process = context.Process(target=run, daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self) -> Any:
+        """Wait for the task: its value, or a :class:`KgError` saying why it failed."""
+        if self._process is not None:
+            try:
+                self._outcome = self._receiver.recv()
+            except EOFError:
+                self._outcome = (False, f"its process ended with code {self._process.exitcode}")
+            self._process.join()
+            self._process = None
+        ok, value = self._outcome
         if not ok:
             raise KgError(f"writing an output failed: {value}")
         return value
 
-    return wait
+    def cancel(self) -> None:
+        """Stop the task, if it still runs."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._process = None
+
+
+def _outcome_of(task: Callable[[], Any]) -> tuple[bool, Any]:
+    try:
+        return True, task()
+    except BaseException as err:  # reported by result()
+        return False, str(err) if isinstance(err, KgError) else repr(err)
 
 
 def load(out: str | Path = "output") -> nx.MultiDiGraph:

@@ -187,9 +187,47 @@ def test_the_prepared_matcher_is_cached_and_a_damaged_copy_is_made_again(tmp_pat
     assert third.counts != second.counts
 
 
-def test_work_started_in_a_forked_process_returns_its_result_or_a_clear_error():
-    from kg.pipeline import _start_forked
+def test_work_in_a_forked_process_returns_its_result_or_a_clear_error(tmp_path):
+    from kg.pipeline import _Forked
 
-    assert _start_forked(lambda: {"rows": 3})() == {"rows": 3}
+    assert _Forked(lambda: {"rows": 3}).result() == {"rows": 3}
     with pytest.raises(KgError, match="ZeroDivisionError"):
-        _start_forked(lambda: 1 / 0)()
+        _Forked(lambda: 1 / 0).result()
+
+
+def test_work_in_a_forked_process_can_be_cancelled_before_it_writes(tmp_path):
+    import time
+
+    from kg.export import write_atomic
+    from kg.pipeline import _Forked
+
+    def slow_write():
+        time.sleep(2)
+        return write_atomic(tmp_path / "late.txt", "too late")
+
+    task = _Forked(slow_write)
+    task.cancel()
+    time.sleep(2.5)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_build_does_not_leave_the_rdf_writer_running(tmp_path, monkeypatch):
+    import time
+
+    original = pipeline._write_rdf_and_store
+
+    def slow_rdf(*args):
+        time.sleep(2)
+        return original(*args)
+
+    def broken_writer(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline, "_write_rdf_and_store", slow_rdf)
+    monkeypatch.setattr(pipeline, "write_node_link", broken_writer)
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="disk full"):
+        kg.build([SEEDS], gazetteer=GAZETTEER, out=out)
+    time.sleep(2.5)
+    assert not (out / "graph.ttl").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".graph.ttl")]
