@@ -46,11 +46,10 @@ from kg.export import write_atomic
 from kg.export.html import DEFAULT_MAX_NODES, write_html
 from kg.export.rdf import DEFAULT_BASE, SUFFIXES, write_rdf
 from kg.export.tables import (
-    generate_articles_jsonl,
     generate_edges_csv,
     generate_entities_csv,
-    generate_mentions_jsonl,
     read_node_link,
+    record_lines,
     write_node_link,
 )
 from kg.extract import Matcher, extract
@@ -184,8 +183,7 @@ def _map_one(
     result = process_file(job[0], job[1], matcher, publishers)
     if isinstance(result, Skipped):
         return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    mention_lines = "".join(generate_mentions_jsonl([result], gaz)).encode()
-    article_line = "".join(generate_articles_jsonl([result])).encode()
+    mention_lines, article_line = record_lines(result, gaz)
     slim = ArticleRecord(
         article=dataclasses.replace(result.article, text="", sections=()),
         mentions=result.mentions if keep_mentions else (),

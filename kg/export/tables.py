@@ -22,9 +22,11 @@ import orjson
 from kg.export import write_atomic
 from kg.records import ArticleRecord
 
+_LINE = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+
 
 def _json_line(row: dict) -> str:
-    return orjson.dumps(row, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE).decode()
+    return orjson.dumps(row, option=_LINE).decode()
 
 
 def mention_rows(record: ArticleRecord, gazetteer) -> Iterator[dict]:
@@ -73,6 +75,14 @@ def generate_articles_jsonl(records: Iterable[ArticleRecord]) -> Iterator[str]:
     """Lines of articles.jsonl, so that ``text[start:end] == surface`` can be checked."""
     for record in records:
         yield _json_line(article_row(record))
+
+
+def record_lines(record: ArticleRecord, gazetteer) -> tuple[bytes, bytes]:
+    """One article's mentions.jsonl lines and articles.jsonl line, as UTF-8 bytes (what
+    :func:`generate_mentions_jsonl` and :func:`generate_articles_jsonl` yield, encoded,
+    without decoding and encoding again: a worker ships bytes)."""
+    mentions = b"".join(orjson.dumps(row, option=_LINE) for row in mention_rows(record, gazetteer))
+    return mentions, orjson.dumps(article_row(record), option=_LINE)
 
 
 ENTITY_COLUMNS = (
