@@ -188,22 +188,19 @@ class Matcher:
             e.id: tuple(normalise(w) for w in (*e.context, *e.names)) for e in gazetteer
         }
         self._types = {e.id: e.type for e in gazetteer}
-        self._tokenizer: Any = None
         self._segment_cache: dict[str, frozenset[int]] = {}
         self._crossed_cache: dict[tuple[int, str, str], bool] = {}
         self._words: dict[str, int] = {}
-        self._total = 0
-        self._log_total = 0.0
+        self._total = 0  # jieba's total frequency, names included
 
     def _compile(self) -> Any:
         return ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MatchKind.Standard)
 
     def __getstate__(self) -> dict:
         """Pickled (to cache a prepared matcher) without the compiled automaton, which is
-        rebuilt in milliseconds, jieba's tokenizer object (its dictionary travels as
-        `_words`) and the memo tables."""
+        rebuilt in milliseconds, and without the memo tables."""
         state = dict(self.__dict__)
-        state.update(_automaton=None, _tokenizer=None, _segment_cache={}, _crossed_cache={})
+        state.update(_automaton=None, _segment_cache={}, _crossed_cache={})
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -234,8 +231,6 @@ class Matcher:
                     tokenizer.add_word(key, freq=self._winning_freq(tokenizer, key))
             self._words = tokenizer.FREQ
             self._total = tokenizer.total
-            self._log_total = math.log(tokenizer.total)
-            self._tokenizer = tokenizer
         return self
 
     @staticmethod
@@ -292,7 +287,7 @@ class Matcher:
         """
         words = self._words
         assert words, "prepare() loads the tokenizer"
-        log_total = self._log_total
+        log_total = math.log(self._total)
         n = len(window)
         best_logp = [0.0] * (n + 1)
         best_end = list(range(n + 1))  # last character of the word starting here
@@ -317,24 +312,6 @@ class Matcher:
         x = 0
         while x < n:
             x = best_end[x] + 1
-            cuts.add(x)
-        return frozenset(cuts)
-
-    def _jieba_cuts(self, window: str) -> frozenset[int]:
-        """:meth:`_cuts` as jieba computes it (slower; kept to test that they agree)."""
-        if self._tokenizer is None:  # unpickled: a tokenizer over the same dictionary
-            import jieba
-
-            self._tokenizer = jieba.Tokenizer()
-            self._tokenizer.FREQ, self._tokenizer.total = self._words, self._total
-            self._tokenizer.initialized = True
-        tokenizer = self._tokenizer
-        route: dict[int, tuple[float, int]] = {}
-        tokenizer.calc(window, tokenizer.get_DAG(window), route)
-        cuts = {0}
-        x = 0
-        while x < len(window):
-            x = route[x][1] + 1
             cuts.add(x)
         return frozenset(cuts)
 
