@@ -1,10 +1,13 @@
 """A content-keyed cache of map results, so that a rebuild reads only what changed.
 
-The key of a file is a hash of its bytes, its path and input root, the gazetteer's
-fingerprint and kg's code (version and source hash): editing a file, the gazetteer or
-changing kg invalidates exactly the records that depend on them. Results live in one SQLite
-file, read one record at a time and written in batches, so an archive never sits in memory
-whole; the prepared matcher is kept beside them (:meth:`Cache.memo`).
+The key of a file is a hash of its bytes, its path and input root, and kg's code (version
+and source hash); each result also notes the gazetteer it was made with. Editing a file or
+changing kg invalidates exactly the records that depend on them. After an edit of the
+gazetteer, the results of the older gazetteer are *stale*: the pipeline re-extracts the
+files the edit can affect and :meth:`Cache.refresh` marks the others current
+(:class:`~kg.extract.GazetteerChange`). Results live in one SQLite file, read one record at
+a time and written in batches, so an archive never sits in memory whole; prepared matchers
+are kept beside them (:meth:`Cache.memo`).
 
 Hashing every byte of an archive on each rebuild would cost more than the rest of a
 no-change rebuild, so a file whose size and modification time are unchanged keeps its
@@ -31,8 +34,9 @@ from kg.export import write_atomic
 
 Job = tuple[str, str]
 T = TypeVar("T")
+_SCHEMA_VERSION = 2
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, gazetteer TEXT NOT NULL, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, signature TEXT NOT NULL, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS builds (name TEXT PRIMARY KEY, manifest TEXT NOT NULL);
 """
@@ -44,8 +48,11 @@ class Cache:
 
     def __init__(self, folder: Path | None, gazetteer_fingerprint: str, code: str) -> None:
         self.folder = folder
-        self._salt = f"{code}\0{gazetteer_fingerprint}\0".encode()
+        self.gazetteer = gazetteer_fingerprint
+        self._code = code
+        self._salt = f"{code}\0".encode()
         self._keys: dict[Job, str] = {}
+        self._made_with: dict[str, str] | None = None  # key -> gazetteer, read on first need
         self._db: sqlite3.Connection | None = None
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
@@ -63,7 +70,7 @@ class Cache:
             self._new_digests: list[tuple[str, str, str]] = []
 
     def key(self, job: Job) -> str:
-        """The cache key of a file: content hash, path, root, gazetteer and code."""
+        """The cache key of a file: content hash, path, root and code."""
         if job not in self._keys:
             digest = hashlib.blake2b(self._salt, digest_size=16)
             digest.update(f"{job[0]}\0{job[1]}\0".encode())
@@ -91,30 +98,69 @@ class Cache:
     def memo(self, name: str, make: Callable[[], T]) -> T:
         """``make()``, kept pickled in the cache folder for later builds with the same code
         and gazetteer (the prepared matcher loads in a quarter of a second; compiling it
-        and loading jieba's dictionary take more than a second)."""
+        and loading jieba's dictionary take more than a second). The values of an older
+        gazetteer stay until a build has refreshed every result (:meth:`recall`)."""
         if self.folder is None:
             return make()
-        salt = hashlib.blake2b(self._salt, digest_size=8).hexdigest()
-        path = self.folder / f"{name}-{salt}.pickle"
+        path = self._memo_path(name, self.gazetteer)
         try:
             with open(path, "rb") as file:
                 return pickle.load(file)
         except Exception:  # missing or damaged: only a slower build
             pass
         value = make()
-        for old in self.folder.glob(f"{name}-*.pickle"):
-            old.unlink(missing_ok=True)
         write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         return value
+
+    def recall(self, name: str, gazetteer: str) -> object | None:
+        """What :meth:`memo` kept for an older gazetteer, or None."""
+        if self.folder is None:
+            return None
+        try:
+            with open(self._memo_path(name, gazetteer), "rb") as file:
+                return pickle.load(file)
+        except Exception:
+            return None
+
+    def _memo_path(self, name: str, gazetteer: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{name}-{self._memo_salt(gazetteer)}.pickle"
+
+    def _memo_salt(self, gazetteer: str) -> str:
+        return hashlib.blake2b(f"{self._code}\0{gazetteer}".encode(), digest_size=8).hexdigest()
+
+    def _gazetteers(self) -> dict[str, str]:
+        if self._made_with is None:
+            assert self._db is not None
+            self._made_with = dict(self._db.execute("SELECT key, gazetteer FROM records"))
+        return self._made_with
 
     def missing(self, jobs: Sequence[Job]) -> list[Job]:
         """The jobs whose result is not cached (all of them when the cache is off)."""
         if self._db is None:
             return list(jobs)
-        stored = {row[0] for row in self._db.execute("SELECT key FROM results")}
-        if not stored:  # nothing to reuse: hash the files later, while the workers run
+        made_with = self._gazetteers()
+        if not made_with:  # nothing to reuse: hash the files later, while the workers run
             return list(jobs)
-        return [job for job in jobs if self.key(job) not in stored]
+        return [job for job in jobs if self.key(job) not in made_with]
+
+    def stale(self, jobs: Sequence[Job]) -> dict[str, list[Job]]:
+        """The cached jobs whose result was made with another gazetteer, by gazetteer."""
+        if self._db is None:
+            return {}
+        made_with = self._gazetteers()
+        found: dict[str, list[Job]] = {}
+        for job in jobs:
+            gazetteer = made_with.get(self.key(job), self.gazetteer)
+            if gazetteer != self.gazetteer:
+                found.setdefault(gazetteer, []).append(job)
+        return found
+
+    def refresh(self, jobs: Iterable[Job]) -> None:
+        """Mark cached results as made with the current gazetteer (it changes none of them)."""
+        if self._db is not None:
+            rows = [(self.gazetteer, self.key(job)) for job in jobs]
+            self._db.executemany("UPDATE records SET gazetteer = ? WHERE key = ?", rows)
 
     def merge(
         self, jobs: Sequence[Job], todo: Sequence[Job], fresh: Iterable[bytes]
@@ -135,19 +181,22 @@ class Cache:
             else:
                 assert self._db is not None  # only pending jobs exist without a cache
                 row = self._db.execute(
-                    "SELECT value FROM results WHERE key = ?", (self.key(job),)
+                    "SELECT value FROM records WHERE key = ?", (self.key(job),)
                 ).fetchone()
                 yield row[0]
         self._store(batch)
 
     def _store(self, batch: list[tuple[str, bytes]]) -> None:
         if self._db is not None and batch:
-            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", batch)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
+                ((key, self.gazetteer, value) for key, value in batch),
+            )
             batch.clear()
 
     def manifest(self, jobs: Sequence[Job], settings: str) -> str:
         """A fingerprint of a whole build: every file key, in order, and the settings."""
-        digest = hashlib.blake2b(settings.encode(), digest_size=16)
+        digest = hashlib.blake2b(f"{settings}\0{self.gazetteer}".encode(), digest_size=16)
         for job in jobs:
             digest.update(self.key(job).encode())
         return digest.hexdigest()
@@ -166,11 +215,16 @@ class Cache:
         db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
         db.execute("DELETE FROM keep")
         db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((self.key(job),) for job in jobs))
-        db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM keep)")
+        db.execute("DELETE FROM records WHERE key NOT IN (SELECT key FROM keep)")
         db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?)", self._new_digests)
         db.execute("INSERT OR REPLACE INTO builds VALUES ('last', ?)", (manifest,))
         db.commit()
         self._new_digests = []
+        if self.folder is not None:  # every result is now the current gazetteer's
+            current = self._memo_salt(self.gazetteer)
+            for old in self.folder.glob("*-*.pickle"):
+                if not old.name.endswith(f"-{current}.pickle"):
+                    old.unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._db is not None:
@@ -183,5 +237,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=DELETE")  # a build writes once: WAL would write it twice
     db.execute("PRAGMA synchronous=NORMAL")
-    db.executescript(_SCHEMA)
+    if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
+        db.executescript(
+            "DROP TABLE IF EXISTS results; DROP TABLE IF EXISTS records;"
+            "DROP TABLE IF EXISTS stats; DROP TABLE IF EXISTS builds;"
+        )  # an older kg's cache: start afresh
+        db.executescript(_SCHEMA)
+        db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
     return db

@@ -101,6 +101,17 @@ def build(
             f"{c['related_links']} related links ({c['related_in_input']} to articles in the input)",
             err=True,
         )
+        if result.up_to_date:
+            click.echo("outputs up to date: nothing changed since the last build", err=True)
+        else:
+            rechecked = f" ({result.rechecked} checked against the gazetteer edit)" * bool(
+                result.rechecked
+            )
+            click.echo(
+                f"{result.extracted} files extracted, {c['files'] - result.extracted} "
+                f"from the cache{rechecked}",
+                err=True,
+            )
         stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
         click.echo(f"timings: {stages}", err=True)
         click.echo(

@@ -33,11 +33,13 @@ Examples
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -191,7 +193,7 @@ class Matcher:
         self._segment_cache: dict[str, frozenset[int]] = {}
         self._crossed_cache: dict[tuple[int, str, str], bool] = {}
         self._words: dict[str, int] = {}
-        self._total = 0  # jieba's total frequency, names included
+        self._total = 0  # of jieba's own dictionary: names do not change it
 
     def _compile(self) -> Any:
         return ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MatchKind.Standard)
@@ -216,21 +218,52 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._keys)
 
+    def signatures(self) -> dict[str, tuple]:
+        """What extraction reads about each searched string: its kind, its entities, their
+        acronym spelling, the entities' type and name, and their context words when the
+        string is ambiguous (only then are they consulted: :func:`resolve_entities`)."""
+        about = {e.id: (e.type, e.name) for e in self.gazetteer}
+        context = self._context
+        return {
+            key: (
+                kind,
+                ids,
+                acronym,
+                tuple(about[i] for i in ids),
+                () if kind != WEAK else tuple(context[i] for i in ids),
+            )
+            for key, kind, ids, acronym in zip(
+                self._keys, self._kinds, self._entities, self._acronym
+            )
+        }
+
     # -- segmentation, loaded on first need ----------------------------------------------
 
     def prepare(self) -> Matcher:
-        """Load jieba's dictionary and the gazetteer's user words now (before forking)."""
+        """Load jieba's dictionary and the gazetteer's user words now (before forking).
+
+        Segmentation is kept *local*: a name's frequency is worked out against jieba's own
+        dictionary, not the other names, and the total stays that of jieba's dictionary.
+        So adding or removing a name changes the cuts of text that contains the name or a
+        new prefix of it and of no other text, and a gazetteer change re-extracts only
+        those articles (:func:`changed_strings`).
+        """
         if not self._words:
             import jieba
 
             jieba.setLogLevel(60)
             tokenizer = jieba.Tokenizer()
             tokenizer.initialize()
-            for key, kind in zip(self._keys, self._kinds):
-                if kind != COMPOUND and len(key) > 1 and not is_ascii_word(key):
-                    tokenizer.add_word(key, freq=self._winning_freq(tokenizer, key))
+            base_total = tokenizer.total
+            user_words = {
+                key: self._winning_freq(tokenizer, key)
+                for key, kind in zip(self._keys, self._kinds)
+                if kind != COMPOUND and len(key) > 1 and not is_ascii_word(key)
+            }  # each against jieba's own dictionary only: see the note on locality
+            for key, freq in user_words.items():
+                tokenizer.add_word(key, freq=freq)
             self._words = tokenizer.FREQ
-            self._total = tokenizer.total
+            self._total = base_total
         return self
 
     @staticmethod
@@ -437,6 +470,71 @@ def find_publisher(article: Article, index: dict[str, str]) -> str:
         if found:
             return found
     return ""
+
+
+@dataclass(frozen=True)
+class GazetteerChange:
+    """What an edit of the gazetteer changes for extraction, so that a rebuild re-extracts
+    exactly the articles it affects (:meth:`affects`) and keeps the others' records.
+
+    An article's mentions depend on the gazetteer only through the searched strings its
+    normalised text contains (their kind, entities, and those entities' type, name and
+    context words), the dictionary words jieba meets in it (segmentation is local, see
+    :meth:`Matcher.prepare`), and its publisher. `strings` are every searched string and
+    dictionary entry that differs between the two matchers.
+
+    >>> from kg.gazetteer import Entity, Gazetteer
+    >>> import dataclasses
+    >>> tw = Entity(id="tw", type="place", name="台灣", en="Taiwan")
+    >>> old = Matcher(Gazetteer([tw])).prepare()
+    >>> new = Matcher(Gazetteer([dataclasses.replace(tw, aliases=("福爾摩沙",))])).prepare()
+    >>> change = GazetteerChange.between(old, new)
+    >>> [change.affects(Article(id=t, path=t, title="", text=t)) for t in ("美麗的福爾摩沙", "台灣")]
+    [True, False]
+    """
+
+    strings: tuple[str, ...]
+    old_publishers: dict[str, str]
+    new_publishers: dict[str, str]
+    everything: bool = False
+    """True when the two cannot be compared (another jieba dictionary): re-extract all."""
+
+    @classmethod
+    def between(cls, old: Matcher, new: Matcher) -> GazetteerChange:
+        old.prepare()
+        new.prepare()
+        old_sigs, new_sigs = old.signatures(), new.signatures()
+        strings = {key for key in old_sigs.keys() | new_sigs.keys()
+                   if old_sigs.get(key) != new_sigs.get(key)}  # fmt: skip
+        strings.update(word for word, _ in old._words.items() ^ new._words.items())
+        return cls(
+            tuple(sorted(strings)),
+            old.gazetteer.publisher_index(),
+            new.gazetteer.publisher_index(),
+            everything=old._total != new._total,
+        )
+
+    @functools.cached_property
+    def _automaton(self) -> Any:
+        return ahocorasick_rs.AhoCorasick(self.strings) if self.strings else None
+
+    @property
+    def nothing(self) -> bool:
+        """True when no article can be affected (only other fields of entities changed)."""
+        return not (self.everything or self.strings or self.old_publishers != self.new_publishers)
+
+    def affects(self, article: Article) -> bool:
+        """Could the article's record differ under the new gazetteer?"""
+        if self.everything:
+            return True
+        if self.old_publishers != self.new_publishers and find_publisher(
+            article, self.old_publishers
+        ) != find_publisher(article, self.new_publishers):
+            return True
+        automaton = self._automaton
+        return automaton is not None and bool(
+            automaton.find_matches_as_indexes(normalise(article.text))
+        )
 
 
 def extract(article: Article, matcher: Matcher, publishers: dict[str, str]) -> ArticleRecord:

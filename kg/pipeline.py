@@ -52,7 +52,7 @@ from kg.export.tables import (
     record_lines,
     write_node_link,
 )
-from kg.extract import Matcher, extract
+from kg.extract import GazetteerChange, Matcher, extract
 from kg.gazetteer import Gazetteer
 from kg.graph import GraphBuilder, MentionStats, mention_stats
 from kg.query import open_store
@@ -106,6 +106,10 @@ class BuildResult:
         self.timings = timings or {}
         self.outputs = outputs or {}
         self.up_to_date = up_to_date
+        self.extracted = 0
+        """Files read and extracted; the others' records came from the cache."""
+        self.rechecked = 0
+        """Cached files checked against an edit of the gazetteer (and kept unless affected)."""
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -193,25 +197,52 @@ def _map_one(
     return pickle.dumps(mapped, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _init_worker(*state) -> None:
-    _WORKER["state"] = state
+def _affected_one(job: tuple[str, str], change: GazetteerChange) -> bool:
+    """Can the gazetteer edit change this file's record? (A file that cannot be read
+    stays skipped for the same reason.)"""
+    try:
+        return change.affects(read_article(job[0], job[1]))
+    except ArticleError:
+        return False
 
 
-def _map_in_worker(job: tuple[str, str]) -> bytes:
-    return _map_one(job, *_WORKER["state"])
+def _recheck(files, todo, stale, cache: Cache, matcher: Matcher, workers: int) -> list:
+    """The files to extract: those not cached, and those whose record an edit of the
+    gazetteer can change. The others' records are kept and marked current."""
+    redo = set(todo)
+    for old_gazetteer, jobs in stale.items():
+        old = cache.recall("matcher", old_gazetteer)
+        change = GazetteerChange.between(old, matcher) if isinstance(old, Matcher) else None
+        if change is None or change.everything:
+            redo.update(jobs)
+            continue
+        hits = [] if change.nothing else _parallel(_affected_one, jobs, workers, change)
+        affected = {job for job, hit in zip(jobs, hits) if hit}
+        redo.update(affected)
+        cache.refresh(job for job in jobs if job not in affected)
+    return [job for job in files if job in redo]
 
 
-def _map(jobs: Sequence[tuple[str, str]], workers: int, *state) -> Iterator[bytes]:
-    """Pickled results in input order; in worker processes when there are enough files.
-    `state` is what :func:`_map_one` needs besides the job (matcher, publishers, ...)."""
+def _init_worker(function: Callable, *state) -> None:
+    _WORKER["function"], _WORKER["state"] = function, state
+
+
+def _call_in_worker(job: tuple[str, str]) -> Any:
+    return _WORKER["function"](job, *_WORKER["state"])
+
+
+def _parallel(function: Callable, jobs: Sequence[tuple[str, str]], workers: int,
+              *state) -> Iterator:  # fmt: skip
+    """``function(job, *state)`` for each job, in order; in worker processes when there
+    are enough jobs. `state` (the matcher, ...) reaches the workers by fork, not pickle."""
     if workers <= 1 or len(jobs) < 64 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
-            yield _map_one(job, *state)
+            yield function(job, *state)
         return
     context = multiprocessing.get_context("fork")
     gc.freeze()  # the matcher's big dictionaries stay shared with the workers, not copied
-    with context.Pool(workers, initializer=_init_worker, initargs=state) as pool:
-        yield from pool.imap(_map_in_worker, jobs, chunksize=32)
+    with context.Pool(workers, initializer=_init_worker, initargs=(function, *state)) as pool:
+        yield from pool.imap(_call_in_worker, jobs, chunksize=32)
 
 
 # --- the reduce step --------------------------------------------------------------------
@@ -318,16 +349,24 @@ def _build(
 
     _stage("loading the gazetteer", opts.progress)
     clock = time.perf_counter()
-    if isinstance(gazetteer, Gazetteer):
-        gaz, matcher = gazetteer, Matcher(gazetteer).prepare()
-    else:
-        matcher = cache.memo(
-            "matcher", lambda: Matcher(gazetteer_module.load(opts.gazetteer)).prepare()
-        )
-        gaz = matcher.gazetteer
+    matcher = cache.memo(
+        "matcher",
+        lambda: Matcher(
+            gazetteer if isinstance(gazetteer, Gazetteer) else gazetteer_module.load(opts.gazetteer)
+        ).prepare(),
+    )
+    gaz = matcher.gazetteer
     publishers = gaz.publisher_index()
     timings["gazetteer"] = time.perf_counter() - clock
     workers = opts.jobs or os.cpu_count() or 1
+    clock = time.perf_counter()
+    todo = cache.missing(files)
+    stale = cache.stale(files)
+    if stale:
+        _stage("checking what the gazetteer edit changes", opts.progress)
+        todo = _recheck(files, todo, stale, cache, matcher, workers)
+        timings["recheck"] = time.perf_counter() - clock
+    rechecked = sum(map(len, stale.values()))
 
     clock = time.perf_counter()
     builder = GraphBuilder(gaz, opts.min_co_mentions)
@@ -338,8 +377,7 @@ def _build(
     mentions_out = _StreamedLines(out_dir / _OUTPUT_FILES["mentions"] if out_dir else None)
     articles_out = _StreamedLines(out_dir / _OUTPUT_FILES["articles"] if out_dir else None)
     try:
-        todo = cache.missing(files)
-        fresh = _map(todo, workers, matcher, publishers, gaz, out_dir is None)
+        fresh = _parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None)
         results = cache.merge(files, todo, fresh)
         for blob in _progress(results, len(files), opts.progress):
             mapped: Mapped = pickle.loads(blob)
@@ -394,6 +432,7 @@ def _build(
             report=report,
             timings=timings,
         )
+        result.extracted, result.rechecked = len(todo), rechecked
         if out_dir is not None and rdf is not None:
             _stage("writing the outputs", opts.progress)
             clock = time.perf_counter()

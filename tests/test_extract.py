@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -289,3 +291,111 @@ def test_institution_in_the_name_of_its_local_committee_is_not_a_mention():
     matcher = Matcher(Gazetteer([ccp])).prepare()
     assert matcher.find("擔任中共北京市順義區委書記") == []
     assert [m.surface for m in matcher.find("中共今日宣布")] == ["中共"]
+
+
+# --- what an edit of the gazetteer can change --------------------------------------------
+
+
+def _edited(gazetteer, edit):
+    """A copy of `gazetteer` with one edit: (entity id, field changes), or (id, None) to
+    remove the entity, or (None, entity) to add one."""
+    import dataclasses
+
+    from kg.gazetteer import Gazetteer
+
+    entity_id, change = edit
+    entities = [e for e in gazetteer if e.id != entity_id or change is not None]
+    if entity_id is None:
+        entities.append(change)
+    elif change is not None:
+        entities = [dataclasses.replace(e, **change) if e.id == entity_id else e for e in entities]
+    return Gazetteer(entities, gazetteer.not_compounds)
+
+
+def _new_entity(**fields):
+    from kg.gazetteer import Entity
+
+    return Entity(**{"type": "person", "en": "Someone", **fields})
+
+
+_GAZETTEER_EDITS = [
+    ("hkust", {"aliases": ("科大", "科技大學")}),  # a new name
+    ("taiwan", None),  # an entity removed, with its abbreviation
+    ("us-state-department", {"context": ("國務卿", "華府")}),  # context of a weak name
+    ("hong-kong", {"type": "institution"}),  # a type
+    (None, _new_entity(id="huang-jin", name="黃金")),  # a word that crosses other names
+    ("kim", {"weak": ("金某",), "context": ("美國",)}),  # a strong name made weak
+    ("japan", {"abbr": ""}),  # compounds with 日 gone
+    ("who", {"desc": "UN agency", "qid": "Q7817"}),  # fields extraction does not read
+    ("tsai-ing-wen", {"name": "蔡英文總統"}),  # the canonical name written in the lines
+    (None, _new_entity(id="taxi", type="institution", name="中大的士")),  # see below
+]
+_EDIT_ALPHABET = (
+    "蔡英文總統蕭美琴台美中日韓國香港科技大學金成黃為某外交部北京台北華府卿WHOKim ·，。"
+)
+
+
+@functools.cache
+def _matchers(test_gazetteer, edit_index):
+    from kg.extract import Matcher
+
+    old = Matcher(test_gazetteer).prepare()
+    return old, Matcher(_edited(test_gazetteer, _GAZETTEER_EDITS[edit_index])).prepare()
+
+
+@functools.cache
+def _change(test_gazetteer, edit_index):
+    from kg.extract import GazetteerChange
+
+    return GazetteerChange.between(*_matchers(test_gazetteer, edit_index))
+
+
+def _lines(matcher, text):
+    """What an article's record says of its mentions, with the names written in its lines."""
+    g = matcher.gazetteer
+    return [(m, g[m.entity_id].name, g[m.entity_id].type) for m in matcher.find(text, "a")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    edit=st.integers(0, len(_GAZETTEER_EDITS) - 1),
+    text=st.text(alphabet=_EDIT_ALPHABET, max_size=40),
+)
+def test_an_article_a_gazetteer_edit_does_not_affect_keeps_its_mentions(test_gazetteer, edit, text):
+    old, new = _matchers(test_gazetteer, edit)
+    if not _change(test_gazetteer, edit).affects(Article(id="a", path="a", title="", text=text)):
+        assert _lines(old, text) == _lines(new, text)
+
+
+def test_a_gazetteer_edit_affects_only_articles_with_what_it_changed(test_gazetteer):
+    def affected(edit_index, text):
+        return _change(test_gazetteer, edit_index).affects(
+            Article(id="a", path="a", title="", text=text)
+        )
+
+    assert affected(0, "香港科技大學") and not affected(0, "蔡英文訪美")
+    assert affected(1, "台美關係") and not affected(1, "中日韓")
+    assert affected(2, "美國國務院稱") and not affected(2, "美國稱") and not affected(2, "北京")
+    assert affected(4, "黃金成為") and not affected(4, "金星容")
+    assert affected(6, "中日韓") and not affected(6, "中美")
+    assert not affected(7, "世界衞生組織") and _change(test_gazetteer, 7).nothing
+    assert affected(8, "蔡英文") and not affected(8, "蕭美琴")
+    # 中大的士 adds 中大的 to jieba's prefixes: then a word may continue past 中大 here, so
+    # jieba is asked, and it sees 東西南北中 cross the name's start. The text does not hold
+    # the new name, only its new prefix, and its mention changes all the same.
+    old, new = _matchers(test_gazetteer, 9)
+    assert _lines(old, "東西南北中大的") != _lines(new, "東西南北中大的")
+    assert affected(9, "東西南北中大的") and not affected(9, "中大")
+
+
+def test_a_new_publisher_domain_affects_only_articles_from_it(test_gazetteer):
+    from kg.extract import GazetteerChange, Matcher
+
+    outlet = _new_entity(id="rthk", type="institution", name="香港電台", domains=("rthk.hk",))
+    old = _matchers(test_gazetteer, 0)[0]
+    change = GazetteerChange.between(old, Matcher(_edited(test_gazetteer, (None, outlet))))
+
+    def article(hint):
+        return Article(id="a", path="a", title="", text="新聞", publisher_hints=(hint,))
+
+    assert change.affects(article("news.rthk.hk")) and not change.affects(article("cna.com.tw"))
