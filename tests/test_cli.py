@@ -27,7 +27,10 @@ def test_build_writes_every_output(built):
                  "entities.csv", "edges.csv", "report.json"):  # fmt: skip
         assert (out / name).stat().st_size > 0, name
     assert "3 files: 3 articles read, 0 skipped" in result.stderr
+    assert "3 files extracted, 0 from the cache" in result.stderr
     assert result.stdout == ""
+    again = run_kg("build", str(SEEDS), "--out", str(out), "--gazetteer", str(GAZETTEER))
+    assert "outputs up to date: nothing changed since the last build" in again.stderr
 
 
 def test_mentions_have_the_documented_fields_and_exact_offsets(built):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import shutil
 
@@ -146,7 +147,7 @@ def test_rebuild_with_nothing_changed_is_up_to_date(tmp_path):
     assert (out / "graph.ttl").exists()
 
 
-def test_editing_the_gazetteer_invalidates_the_cache(tmp_path):
+def test_editing_the_gazetteer_folder_invalidates_what_it_changes(tmp_path):
     gazetteer = tmp_path / "gazetteer"
     shutil.copytree(GAZETTEER, gazetteer)
     out = tmp_path / "out"
@@ -161,6 +162,8 @@ def test_editing_the_gazetteer_invalidates_the_cache(tmp_path):
     result = kg.build([SEEDS], gazetteer=gazetteer, out=out)
     assert not result.up_to_date
     assert "chang-tun-han" not in {m.entity_id for m in result.mentions}
+    assert (result.extracted, result.rechecked) == (2, 3)  # the two seeds that name him
+    assert len(list((out / ".kg-cache").glob("matcher-*.pickle"))) == 1  # the older one is gone
 
 
 def test_the_prepared_matcher_is_cached_and_a_damaged_copy_is_made_again(tmp_path, monkeypatch):
@@ -231,3 +234,78 @@ def test_a_failed_build_does_not_leave_the_rdf_writer_running(tmp_path, monkeypa
     time.sleep(2.5)
     assert not (out / "graph.ttl").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".graph.ttl")]
+
+
+_OUTPUTS = ("graph.html", "graph.ttl", "graph.json", "mentions.jsonl", "articles.jsonl",
+            "entities.csv", "edges.csv", "report.json")  # fmt: skip
+
+
+def _assert_same_outputs(out, clean):
+    for name in _OUTPUTS:
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def _edit(gazetteer, entity_id, **changes):
+    """The gazetteer with one entity changed (or, with no changes, removed)."""
+    import dataclasses
+
+    from kg.gazetteer import Gazetteer
+
+    return Gazetteer(
+        [dataclasses.replace(e, **changes) if e.id == entity_id else e
+         for e in gazetteer if e.id != entity_id or changes],
+        gazetteer.not_compounds,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "entity_id, changes, extracted",
+    [
+        ("kamala-harris", {"name": "賀錦麗副總統"}, 1),  # written in the lines of one seed
+        ("ned-price", {}, 1),  # removed: named in one seed
+        ("hkcnews", {"domains": ("hkcnews.com", "hkcnews.org")}, 0),  # no seed is from it
+        ("country-tw", {"desc": "An island state", "qid": "Q865"}, 0),  # not read by extraction
+    ],
+)
+def test_a_gazetteer_edit_re_extracts_what_it_affects_and_builds_what_a_clean_build_would(
+    tmp_path, entity_id, changes, extracted
+):
+    from kg.gazetteer import load
+
+    before = load(GAZETTEER)
+    out = tmp_path / "out"
+    kg.build([SEEDS], gazetteer=before, out=out)
+    after = _edit(before, entity_id, **changes)
+    result = kg.build([SEEDS], gazetteer=after, out=out)
+    assert (result.extracted, result.rechecked) == (extracted, 3)
+    kg.build([SEEDS], gazetteer=after, out=tmp_path / "clean", cache=False)
+    _assert_same_outputs(out, tmp_path / "clean")
+    assert kg.build([SEEDS], gazetteer=after, out=out).up_to_date
+
+
+@pytest.mark.corpus
+def test_gazetteer_edits_on_real_articles_rebuild_as_a_clean_build_would(corpus_dir, tmp_path):
+    """Several edits at once on 400 Citizen News articles: the records kept from the
+    cache and those re-extracted give the outputs of a clean build."""
+    from kg.gazetteer import Entity, load
+
+    archive = corpus_dir("hkcnews-1-20000.tar.gz")
+    corpus = tmp_path / "in"
+    for path in sorted(archive.rglob("*.md"))[:400]:
+        target = corpus / path.relative_to(archive)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    before = load(GAZETTEER)
+    out = tmp_path / "out"
+    first = kg.build([corpus], gazetteer=before, out=out)
+    named = collections.Counter(m.entity_id for m in first.mentions)
+    common = [e for e, _ in named.most_common(12)]
+    after = _edit(before, common[3])  # removed
+    after = _edit(after, common[5], weak=(after[common[5]].name,), context=("立法會",))
+    after = _edit(after, common[7], type="institution")
+    after = _edit(after, common[9], aliases=(*after[common[9]].aliases, "特區"))
+    after.add(Entity(id="new-word", type="institution", name="政府總部", en="Government HQ"))
+    result = kg.build([corpus], gazetteer=after, out=out)
+    assert 0 < result.extracted < 400 and result.rechecked == 400
+    kg.build([corpus], gazetteer=after, out=tmp_path / "clean", cache=False)
+    _assert_same_outputs(out, tmp_path / "clean")
