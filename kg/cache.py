@@ -53,6 +53,8 @@ class Cache:
         self._salt = f"{code}\0".encode()
         self._keys: dict[Job, str] = {}
         self._made_with: dict[str, str] | None = None  # key -> gazetteer, read on first need
+        self._reader: sqlite3.Connection | None = None
+        self._reader_pid = -1
         self._db: sqlite3.Connection | None = None
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
@@ -156,6 +158,20 @@ class Cache:
                 found.setdefault(gazetteer, []).append(job)
         return found
 
+    def lookup(self, job: Job) -> bytes:
+        """The cached result of a job whose key is known; callable in a forked worker,
+        which reads through a connection of its own (one must not cross a fork)."""
+        if self._reader_pid != os.getpid():
+            assert self.folder is not None
+            uri = f"file:{self.folder / 'cache.sqlite'}?mode=ro"
+            self._reader = sqlite3.connect(uri, uri=True)
+            self._reader_pid = os.getpid()
+        assert self._reader is not None
+        row = self._reader.execute(
+            "SELECT value FROM records WHERE key = ?", (self._keys[job],)
+        ).fetchone()
+        return row[0]
+
     def refresh(self, jobs: Iterable[Job]) -> None:
         """Mark cached results as made with the current gazetteer (it changes none of them)."""
         if self._db is not None:
@@ -227,6 +243,9 @@ class Cache:
                     old.unlink(missing_ok=True)
 
     def close(self) -> None:
+        if self._reader is not None and self._reader_pid == os.getpid():
+            self._reader.close()
+        self._reader = None
         if self._db is not None:
             self._db.commit()
             self._db.close()

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from kg import __version__
 from kg import gazetteer as gazetteer_module
@@ -197,13 +198,16 @@ def _map_one(
     return pickle.dumps(mapped, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _affected_one(job: tuple[str, str], change: GazetteerChange) -> bool:
-    """Can the gazetteer edit change this file's record? (A file that cannot be read
-    stays skipped for the same reason.)"""
-    try:
-        return change.affects(read_article(job[0], job[1]))
-    except ArticleError:
+def _affected_one(job: tuple[str, str], cache: Cache, change: GazetteerChange) -> bool:
+    """Can the gazetteer edit change this file's cached record? Answered from the record,
+    whose articles.jsonl line holds the article's text: the file is not read again. (A
+    file that could not be read stays skipped for the same reason.)"""
+    mapped: Mapped = pickle.loads(cache.lookup(job))
+    if isinstance(mapped, Skipped):
         return False
+    record, _, _, article_line = mapped
+    text = orjson.loads(article_line)["text"]
+    return change.affects(dataclasses.replace(record.article, text=text))
 
 
 def _recheck(files, todo, stale, cache: Cache, matcher: Matcher, workers: int) -> list:
@@ -216,7 +220,7 @@ def _recheck(files, todo, stale, cache: Cache, matcher: Matcher, workers: int) -
         if change is None or change.everything:
             redo.update(jobs)
             continue
-        hits = [] if change.nothing else _parallel(_affected_one, jobs, workers, change)
+        hits = [] if change.nothing else _parallel(_affected_one, jobs, workers, cache, change)
         affected = {job for job, hit in zip(jobs, hits) if hit}
         redo.update(affected)
         cache.refresh(job for job in jobs if job not in affected)
