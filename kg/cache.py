@@ -151,6 +151,8 @@ class Cache:
         if self._db is None:
             return {}
         made_with = self._gazetteers()
+        if not made_with:  # as in missing(): hash nothing up front for a first build
+            return {}
         found: dict[str, list[Job]] = {}
         for job in jobs:
             gazetteer = made_with.get(self.key(job), self.gazetteer)
