@@ -246,7 +246,7 @@ class Matcher:
         dictionary, not the other names, and the total stays that of jieba's dictionary.
         So adding or removing a name changes the cuts of text that contains the name or a
         new prefix of it and of no other text, and a gazetteer change re-extracts only
-        those articles (:func:`changed_strings`).
+        those articles (:class:`GazetteerChange`).
         """
         if not self._words:
             import jieba
@@ -518,16 +518,20 @@ class GazetteerChange:
     def _automaton(self) -> Any:
         return ahocorasick_rs.AhoCorasick(self.strings) if self.strings else None
 
+    @functools.cached_property
+    def _publishers_changed(self) -> bool:
+        return self.old_publishers != self.new_publishers
+
     @property
     def nothing(self) -> bool:
         """True when no article can be affected (only other fields of entities changed)."""
-        return not (self.everything or self.strings or self.old_publishers != self.new_publishers)
+        return not (self.everything or self.strings or self._publishers_changed)
 
     def affects(self, article: Article) -> bool:
         """Could the article's record differ under the new gazetteer?"""
         if self.everything:
             return True
-        if self.old_publishers != self.new_publishers and find_publisher(
+        if self._publishers_changed and find_publisher(
             article, self.old_publishers
         ) != find_publisher(article, self.new_publishers):
             return True
