@@ -28,7 +28,7 @@ import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kg.export import write_atomic
 
@@ -53,7 +53,8 @@ class Cache:
         self._salt = f"{code}\0".encode()
         self._keys: dict[Job, str] = {}
         self._made_with: dict[str, str] | None = None  # key -> gazetteer, read on first need
-        self._reader: sqlite3.Connection | None = None
+        self._owner_pid = os.getpid()  # self._db belongs to this process
+        self._reader: sqlite3.Connection | None = None  # a forked worker's own connection
         self._reader_pid = -1
         self._db: sqlite3.Connection | None = None
         if folder is not None:
@@ -104,24 +105,24 @@ class Cache:
         gazetteer stay until a build has refreshed every result (:meth:`recall`)."""
         if self.folder is None:
             return make()
-        path = self._memo_path(name, self.gazetteer)
-        try:
-            with open(path, "rb") as file:
-                return pickle.load(file)
-        except Exception:  # missing or damaged: only a slower build
-            pass
+        kept = self.recall(name, self.gazetteer)
+        if kept is not None:
+            return kept
         value = make()
-        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(
+            self._memo_path(name, self.gazetteer),
+            pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+        )
         return value
 
-    def recall(self, name: str, gazetteer: str) -> object | None:
-        """What :meth:`memo` kept for an older gazetteer, or None."""
+    def recall(self, name: str, gazetteer: str) -> Any:
+        """What :meth:`memo` kept for `gazetteer`, or None."""
         if self.folder is None:
             return None
         try:
             with open(self._memo_path(name, gazetteer), "rb") as file:
                 return pickle.load(file)
-        except Exception:
+        except Exception:  # missing or damaged: only a slower build
             return None
 
     def _memo_path(self, name: str, gazetteer: str) -> Path:
@@ -161,17 +162,19 @@ class Cache:
         return found
 
     def lookup(self, job: Job) -> bytes:
-        """The cached result of a job whose key is known; callable in a forked worker,
-        which reads through a connection of its own (one must not cross a fork)."""
-        if self._reader_pid != os.getpid():
-            assert self.folder is not None
-            uri = f"file:{self.folder / 'cache.sqlite'}?mode=ro"
-            self._reader = sqlite3.connect(uri, uri=True)
-            self._reader_pid = os.getpid()
-        assert self._reader is not None
-        row = self._reader.execute(
-            "SELECT value FROM records WHERE key = ?", (self._keys[job],)
-        ).fetchone()
+        """The cached result of a job; callable in a forked worker too, which reads through
+        a connection of its own (a connection must not cross a fork)."""
+        if self._owner_pid == os.getpid():
+            db = self._db
+        else:
+            if self._reader_pid != os.getpid():
+                assert self.folder is not None
+                uri = f"file:{self.folder / 'cache.sqlite'}?mode=ro"
+                self._reader = sqlite3.connect(uri, uri=True)
+                self._reader_pid = os.getpid()
+            db = self._reader
+        assert db is not None
+        row = db.execute("SELECT value FROM records WHERE key = ?", (self.key(job),)).fetchone()
         return row[0]
 
     def refresh(self, jobs: Iterable[Job]) -> None:
@@ -197,11 +200,7 @@ class Cache:
                         self._store(batch)
                 yield result
             else:
-                assert self._db is not None  # only pending jobs exist without a cache
-                row = self._db.execute(
-                    "SELECT value FROM records WHERE key = ?", (self.key(job),)
-                ).fetchone()
-                yield row[0]
+                yield self.lookup(job)  # only pending jobs exist without a cache
         self._store(batch)
 
     def _store(self, batch: list[tuple[str, bytes]]) -> None:
@@ -245,9 +244,6 @@ class Cache:
                     old.unlink(missing_ok=True)
 
     def close(self) -> None:
-        if self._reader is not None and self._reader_pid == os.getpid():
-            self._reader.close()
-        self._reader = None
         if self._db is not None:
             self._db.commit()
             self._db.close()
