@@ -104,8 +104,10 @@ def build(
         if result.up_to_date:
             click.echo("outputs up to date: nothing changed since the last build", err=True)
         else:
-            rechecked = f" ({result.rechecked} checked against the gazetteer edit)" * bool(
-                result.rechecked
+            rechecked = (
+                f" ({result.rechecked} checked against the gazetteer edit)"
+                if result.rechecked
+                else ""
             )
             click.echo(
                 f"{result.extracted} files extracted, {c['files'] - result.extracted} "
