@@ -206,3 +206,19 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert b"\r\x1b[K3 files: 3 articles read" in seen  # and the line is cleared at the end
     piped = run_kg("build", str(SEEDS), "--out", str(tmp_path / "piped"), "--no-cache")
     assert "%|" not in piped.stderr
+
+
+def test_build_after_a_gazetteer_edit_says_what_it_rechecked(tmp_path):
+    gazetteer = tmp_path / "gazetteer"
+    shutil.copytree(GAZETTEER, gazetteer)
+    out = tmp_path / "out"
+    args = ("build", str(SEEDS), "--out", str(out), "--gazetteer", str(gazetteer))
+    assert run_kg(*args).returncode == 0
+    (gazetteer / "zz-new.yaml").write_text(
+        "- id: test-nobody\n  type: person\n  name: 無名氏甲\n  en: Nobody\n", encoding="utf-8"
+    )
+    result = run_kg(*args)
+    assert result.returncode == 0, result.stderr
+    assert "0 files extracted, 3 from the cache (3 checked against the gazetteer edit)" in (
+        result.stderr
+    )
