@@ -33,12 +33,14 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import operator
 import os
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import NoReturn
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
@@ -354,7 +356,8 @@ def read_article(path: str | Path, root: str | Path | None = None) -> Article:
     ...
     kg.errors.ArticleError: not an article file (extension '.pdf'; kg reads .htm, .html, .markdown, .md, .txt)
     """
-    path = Path(path)
+    if not isinstance(path, PurePath):
+        path = Path(path)
     if path.suffix.lower() not in ARTICLE_SUFFIXES:
         kinds = ", ".join(sorted(ARTICLE_SUFFIXES))
         raise ArticleError(
@@ -420,10 +423,8 @@ def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article
     """
     source = _decode(raw)
     meta, body = _split_front_matter(source)
-    file_path = Path(path)
-    is_html = file_path.suffix.lower() in (".html", ".htm") or bool(
-        _HTML_BLOCK.search(body, 0, 5000)
-    )
+    stem, suffix = _stem_and_suffix(path)
+    is_html = suffix.lower() in (".html", ".htm") or bool(_HTML_BLOCK.search(body, 0, 5000))
     title = _title(meta)
     body, preamble_url = _strip_preamble(body, title)
     byline = ""
@@ -432,7 +433,7 @@ def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article
     else:
         blocks, links = _markdown_blocks(body)
         page_tags = []
-    title = title or _first_heading(body) or _clean(file_path.stem)
+    title = title or _first_heading(body) or _clean(stem)
     author = _clean(html.unescape(_as_text(meta.get("author")))) or byline
     blocks = _drop_chrome(blocks, title, author)
     if not any(part in ("body", "caption") for part, _ in blocks):
@@ -461,6 +462,20 @@ def parse_article(raw: bytes, path: str, relative: str | None = None) -> Article
     )
 
 
+def _stem_and_suffix(path: str) -> tuple[str, str]:
+    """The file name's stem and suffix as pathlib reads them, without building a Path.
+
+    Constructing a Path costs more than reading a short article's front matter.
+    """
+    name = os.path.basename(path)
+    if name in ("", "."):  # a trailing slash or dot: pathlib normalises those away
+        name = PurePath(path).name
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:
+        return name[:dot], name[dot:]
+    return name, ""
+
+
 def _decode(raw: bytes) -> str:
     """UTF-8 text of the file with Unix newlines, or an ArticleError saying what it is.
 
@@ -473,7 +488,22 @@ def _decode(raw: bytes) -> str:
     if b"\x00" in raw:
         raise ArticleError("binary file (contains NUL bytes), not an article")
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode()  # and the BOM dropped below: utf-8-sig's Python wrapper is slow
+    except UnicodeDecodeError:
+        _raise_not_utf8(raw)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if b"\r" in raw:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if b"\xee" in raw and _MARKERS.search(text):
+        text = _MARKERS.sub("", text)
+    return text
+
+
+def _raise_not_utf8(raw: bytes) -> NoReturn:
+    """Say which byte is not UTF-8 (its offset as utf-8-sig counts it, after a BOM)."""
+    try:
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         guess = _legacy_encoding(raw)
         hint = f" (it looks like {guess})" if guess else ""
@@ -481,11 +511,7 @@ def _decode(raw: bytes) -> str:
             f"not UTF-8 text{hint}: byte 0x{raw[err.start]:02x} at offset {err.start}; "
             f"convert the file to UTF-8 (e.g. iconv -f {guess or 'BIG5'} -t UTF-8)"
         ) from None
-    if b"\r" in raw:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if b"\xee" in raw and _MARKERS.search(text):
-        text = _MARKERS.sub("", text)
-    return text
+    raise AssertionError("the bytes decode as UTF-8 with a BOM but not without one")
 
 
 def _legacy_encoding(raw: bytes) -> str:
@@ -916,11 +942,21 @@ def _as_list(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, list):
-        items = [_as_text(i) for i in value]
-    else:
-        text = _as_text(value)
-        items = _LIST_SEPARATOR.split(text) if _LIST_SEPARATOR.search(text) else text.split()
-    return tuple(dict.fromkeys(t for t in (_clean(html.unescape(i)) for i in items) if t))
+        return tuple(dict.fromkeys(t for t in (_label(_as_text(i)) for i in value) if t))
+    return _labels(_as_text(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _labels(text: str) -> tuple[str, ...]:
+    """The labels of a comma- or space-separated string: authors and categories repeat."""
+    items = _LIST_SEPARATOR.split(text) if _LIST_SEPARATOR.search(text) else text.split()
+    return tuple(dict.fromkeys(t for t in map(_label, items) if t))
+
+
+@functools.lru_cache(maxsize=65536)
+def _label(text: str) -> str:
+    """One tag, category or author, clean: the same few thousand recur across a corpus."""
+    return _clean(html.unescape(text))
 
 
 def _first_text(meta: dict, *keys: str) -> str:
@@ -1010,7 +1046,12 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("mailto:info@hkcnews.com")
     ''
     """
-    url = (url or "").strip()
+    return _canonical_url((url or "").strip())
+
+
+@functools.lru_cache(maxsize=16384)
+def _canonical_url(url: str) -> str:
+    """canonical_url() of a stripped URL: links to a site's own pages recur in every article."""
     for _ in range(3):
         match = _ARCHIVE.match(url)
         if not match:
@@ -1077,6 +1118,12 @@ def url_domain(url: str) -> str:
     >>> url_domain("not a url")
     ''
     """
+    return _url_domain(url)
+
+
+@functools.lru_cache(maxsize=16384)
+def _url_domain(url: str) -> str:
+    """url_domain(), remembered: an article asks for its own URL's domain more than once."""
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
