@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 
@@ -140,14 +141,19 @@ class GraphBuilder:
 
     def add_co_mentions(self) -> None:
         """Add the ``co_mentioned`` edges to the graph that :meth:`finish` returned."""
-        for u, v, key, data in self._co_mentions():  # add_edges_from is slower for keyed edges
-            self._graph.add_edge(u, v, key, **data)
+        add_edge = self._graph.add_edge  # add_edges_from is slower for keyed edges
+        for u, v, count, first_date, last_date in self._co_mentions():
+            add_edge(u, v, "co_mentioned", articles=count, first_date=first_date,
+                     last_date=last_date)  # fmt: skip
         self._together = []  # the graph holds the pairs now: free the memory
 
-    def _co_mentions(self) -> Iterator[tuple[str, str, str, dict]]:
-        """``co_mentioned`` edges: entity pairs named together in at least `min_co_mentions`
-        articles, with the number of articles and the first and last date. Counted with
-        numpy over the pairs of every article, so an archive's millions of pairs stay fast."""
+    def _co_mentions(self) -> Iterator[tuple[str, str, int, str, str]]:
+        """``co_mentioned`` edges as (entity, entity, articles, first date, last date): the
+        entity pairs named together in at least `min_co_mentions` articles, in id order.
+
+        Counted with numpy over the pairs of every article at once: articles that name the
+        same number of entities are stacked into one matrix, so an archive's millions of
+        pairs take a few dozen array operations, not several per article."""
         if not self._together:
             return
         import numpy as np
@@ -156,16 +162,20 @@ class GraphBuilder:
         dates = sorted({d for d, _ in self._together if d})
         rank = {d: i for i, d in enumerate(dates)}
         size = len(names)
-        pairs_of_size: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        counts_of = np.fromiter((len(n) for _, n in self._together), np.int64, len(self._together))
+        flat = np.fromiter(itertools.chain.from_iterable(n for _, n in self._together),
+                           np.int64, int(counts_of.sum()))  # fmt: skip
+        offsets = np.r_[0, np.cumsum(counts_of)[:-1]]
+        article_day = np.fromiter((rank.get(d, -1) for d, _ in self._together), np.int64,
+                                  len(self._together))  # fmt: skip
         codes, when = [], []
-        for date, numbers in self._together:
-            ids = np.array(numbers, dtype=np.int64)
-            if len(ids) not in pairs_of_size:
-                pairs_of_size[len(ids)] = np.triu_indices(len(ids), 1)
-            a, b = pairs_of_size[len(ids)]
-            lo, hi = np.minimum(ids[a], ids[b]), np.maximum(ids[a], ids[b])
-            codes.append(lo * size + hi)
-            when.append(np.full(len(a), rank.get(date, -1), dtype=np.int64))
+        for n in np.unique(counts_of).tolist():
+            rows = np.flatnonzero(counts_of == n)
+            matrix = flat[offsets[rows, None] + np.arange(n)]  # one article per row
+            a, b = np.triu_indices(n, 1)
+            left, right = matrix[:, a], matrix[:, b]
+            codes.append((np.minimum(left, right) * size + np.maximum(left, right)).ravel())
+            when.append(np.repeat(article_day[rows], len(a)))
         code = np.concatenate(codes)
         day = np.concatenate(when)
         order = np.argsort(code, kind="stable")
@@ -177,21 +187,18 @@ class GraphBuilder:
         last = np.maximum.reduceat(day, starts)
         keep = counts >= self.min_co_mentions
         dates.append("")  # the first date of pairs never dated, and the last (index -1)
-        for pair, count, lo_day, hi_day in zip(
-            code[starts[keep]].tolist(), counts[keep].tolist(),
-            first[keep].tolist(), last[keep].tolist(),
-        ):  # fmt: skip
-            a, b = sorted((names[pair // size], names[pair % size]))
-            yield (
-                a,
-                b,
-                "co_mentioned",
-                {
-                    "articles": count,
-                    "first_date": dates[lo_day],
-                    "last_date": dates[hi_day],
-                },
-            )
+        pair = code[starts[keep]]
+        names_of = np.array(names, dtype=object)
+        one, other = names_of[pair // size], names_of[pair % size]
+        swap = other < one  # each pair in id order
+        dates_of = np.array(dates, dtype=object)
+        yield from zip(
+            np.where(swap, other, one).tolist(),
+            np.where(swap, one, other).tolist(),
+            counts[keep].tolist(),
+            dates_of[first[keep]].tolist(),
+            dates_of[last[keep]].tolist(),
+        )
 
 
 MentionStats = tuple[tuple[str, int, int, bool, bool], ...]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import networkx as nx
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg.export.tables import write_graphml
-from kg.graph import article_node, co_mention_graph, entity_nodes
+from kg.gazetteer import Entity, Gazetteer
+from kg.graph import GraphBuilder, article_node, co_mention_graph, entity_nodes
+from kg.records import Article, ArticleRecord
 
 CNA = article_node("cna.com.tw/news/firstnews/202101070375.aspx")
 HKCNEWS = article_node("hkcnews.com/article/38092")
@@ -86,3 +91,41 @@ def test_the_builds_node_link_json_is_the_same_graph_for_networkx(seeds_build):
     assert sorted(back.edges(keys=True, data=True), key=repr) == sorted(
         g.edges(keys=True, data=True), key=repr
     )
+
+
+_ENTITIES = [f"e{i}" for i in range(6)]
+
+
+@given(
+    articles=st.lists(
+        st.tuples(
+            st.sampled_from(["", "2020-01-02", "2021-05-06", "2019-12-31T08:00:00+08:00"]),
+            st.lists(st.sampled_from(_ENTITIES), min_size=0, max_size=6, unique=True),
+        ),
+        max_size=12,
+    ),
+    threshold=st.integers(1, 3),
+)
+def test_co_mentions_match_a_count_of_every_pair(articles, threshold):
+    """The numpy count equals the plain one: every pair of every article, whatever the
+    number of entities per article and with dates missing."""
+    gazetteer = Gazetteer([Entity(id=e, type="person", name=f"人{e}", en=e) for e in _ENTITIES])
+    builder = GraphBuilder(gazetteer, min_co_mentions=threshold)
+    expected: dict[tuple[str, str], list[str]] = {}
+    for number, (date, entities) in enumerate(articles):
+        article = Article(id=f"a{number}", path=f"a{number}.md", title="", text="", date=date)
+        stats = tuple((e, 1, i, False, False) for i, e in enumerate(entities))
+        builder.add(ArticleRecord(article), stats)
+        for a, b in itertools.combinations(sorted(entities), 2):
+            expected.setdefault((a, b), []).append(date)
+    graph = builder.finish()
+    found = {
+        (u, v): (d["articles"], d["first_date"], d["last_date"])
+        for u, v, k, d in graph.edges(keys=True, data=True)
+        if k == "co_mentioned"
+    }
+    assert found == {
+        pair: (len(dates), min(filter(None, dates), default=""), max(dates))
+        for pair, dates in expected.items()
+        if len(dates) >= threshold
+    }
