@@ -261,7 +261,7 @@ class _StreamedLines:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            self._tmp = open(self._tmp_path, "wb")  # noqa: SIM115
+            self._tmp = open(self._tmp_path, "wb", buffering=1 << 20)  # noqa: SIM115
 
     def write(self, lines: bytes) -> None:
         if self._tmp is not None:
@@ -469,7 +469,13 @@ def _report(inputs, files, gaz: Gazetteer, graph: nx.MultiDiGraph, report_files:
             mention_count: int) -> dict:  # fmt: skip
     """report.json: the counts, and every input file with its fate."""
     skipped = [f for f in report_files if f["status"] == "skipped"]
-    related = [(u, v) for u, v, k in graph.edges(keys=True) if k == "related"]
+    edges = related = related_in_input = 0
+    for _, neighbours in graph.adjacency():  # one pass: networkx counts edges per node
+        for target, keys in neighbours.items():
+            edges += len(keys)
+            if "related" in keys:
+                related += 1
+                related_in_input += not graph.nodes[target].get("stub")
     counts = {
         "files": len(files),
         "articles": len(report_files) - len(skipped),
@@ -477,9 +483,9 @@ def _report(inputs, files, gaz: Gazetteer, graph: nx.MultiDiGraph, report_files:
         "mentions": mention_count,
         "entities": sum(1 for _, d in graph.nodes(data=True) if d.get("kind") == "entity"),
         "nodes": graph.number_of_nodes(),
-        "edges": graph.number_of_edges(),
-        "related_links": len(related),
-        "related_in_input": sum(1 for _, v in related if not graph.nodes[v].get("stub")),
+        "edges": edges,
+        "related_links": related,
+        "related_in_input": related_in_input,
         "stub_articles": sum(1 for _, d in graph.nodes(data=True) if d.get("stub")),
     }
     return {

@@ -30,6 +30,25 @@ def test_report_accounts_for_every_file(seeds_build):
     assert all(f["status"] == "read" for f in report["files"])
 
 
+def test_report_counts_match_the_graph(tmp_path):
+    """Two articles, one linking to the other and to an article not in the input."""
+    related = "\n\n延伸閱讀：\n\n- [乙](https://www.rthk.hk/news/2.htm)\n- [丙](https://www.rthk.hk/news/3.htm)\n"
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: 甲\nurl: https://www.rthk.hk/news/1.htm\n---\n\n台灣新聞。" + related,
+        encoding="utf-8",
+    )
+    (tmp_path / "b.md").write_text(
+        "---\ntitle: 乙\nurl: https://www.rthk.hk/news/2.htm\n---\n\n美國新聞。\n",
+        encoding="utf-8",
+    )
+    result = kg.build([tmp_path], gazetteer=GAZETTEER, out=None)
+    graph = result.graph
+    targets = [v for _, v, k in graph.edges(keys=True) if k == "related"]
+    assert result.counts["edges"] == graph.number_of_edges()
+    assert (result.counts["related_links"], result.counts["related_in_input"]) == (2, 1)
+    assert len(targets) == 2 and result.counts["stub_articles"] == 1
+
+
 def test_a_gazetteer_object_can_be_passed(test_gazetteer):
     result = kg.build([SEEDS], gazetteer=test_gazetteer, out=None)
     assert "sung-kim" in result.graph

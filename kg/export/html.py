@@ -88,14 +88,14 @@ def select_view(
     if view == "all" and graph.number_of_nodes() <= max_nodes:
         return _without_co_mentions(graph.copy())
     entities = entity_nodes(graph)
-    articles = sorted(
-        (n for n, d in graph.nodes(data=True) if d.get("kind") == "article"),
-        key=lambda n: (-graph.degree(n), n),
-    )
     if view == "entities":
         sub = graph.subgraph(entities[:max_nodes]).copy()
         sub.remove_edges_from(_weak_links(sub, STRONGEST_LINKS))
         return sub
+    articles = sorted(
+        (n for n, d in graph.nodes(data=True) if d.get("kind") == "article"),
+        key=lambda n: (-graph.degree(n), n),
+    )
     if view == "articles":
         keep = articles[: max_nodes * 3 // 4]
         publishers = {graph.nodes[a].get("publisher") for a in keep} - {"", None}
