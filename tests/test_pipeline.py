@@ -34,7 +34,8 @@ def test_report_counts_match_the_graph(tmp_path):
     """Two articles, one linking to the other and to an article not in the input."""
     related = "\n\n延伸閱讀：\n\n- [乙](https://www.rthk.hk/news/2.htm)\n- [丙](https://www.rthk.hk/news/3.htm)\n"
     (tmp_path / "a.md").write_text(
-        "---\ntitle: 甲\nurl: https://www.rthk.hk/news/1.htm\n---\n\n台灣新聞。" + related,
+        "---\ntitle: 甲\nurl: https://www.rthk.hk/news/1.htm\n---\n\n香港電台報道台灣新聞。"
+        + related,
         encoding="utf-8",
     )
     (tmp_path / "b.md").write_text(
