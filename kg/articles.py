@@ -618,30 +618,43 @@ def _simple_yaml(text: str) -> dict | None:
     key, indent = None, None  # the key whose list items may follow, and their indentation
     items: list[object] | None = None  # the list of that key, once it has an item
     for line in text.split("\n"):
-        fields = _YAML_LINE.fullmatch(line)
-        if fields is None:
-            if line.strip(" "):  # not a field, or a blank line with tabs PyYAML may reject
+        parsed = _yaml_line(line)
+        if parsed is None:
+            return None
+        kind, name, value = parsed
+        if kind == "item":
+            if key is None or indent not in (None, name):
                 return None
-            continue
-        item_indent, item, name, rest = fields.groups()
-        if item is not None:
-            value = _yaml_scalar(item)
-            if key is None or indent not in (None, item_indent) or value is _NOT_SIMPLE:
-                return None
-            indent = item_indent
+            indent = name
             if items is None:
                 items = meta[key] = []
             items.append(value)
-            continue
-        if _YAML_KEYWORD.fullmatch(name):
-            return None
-        rest = (rest or "").strip(" \t")
-        value = _yaml_scalar(rest) if rest else None
-        if value is _NOT_SIMPLE:
-            return None
-        meta[name] = value
-        key, indent, items = (name if value is None else None), None, None
+        elif kind == "field":
+            meta[name] = value
+            key, indent, items = (name if value is None else None), None, None
     return meta
+
+
+@functools.lru_cache(maxsize=65536)
+def _yaml_line(line: str) -> tuple[str, str, object] | None:
+    """One front-matter line read: ``("item", indentation, value)`` of a list item,
+    ``("field", key, value)``, ``("blank", "", None)``, or None when it is not that simple.
+
+    Remembered, because the lines of tags, authors and categories recur across a corpus.
+    """
+    fields = _YAML_LINE.fullmatch(line)
+    if fields is None:
+        # Not a field, or a blank line with tabs PyYAML may reject.
+        return None if line.strip(" ") else ("blank", "", None)
+    item_indent, item, name, rest = fields.groups()
+    if item is not None:
+        value = _yaml_scalar(item)
+        return None if value is _NOT_SIMPLE else ("item", item_indent, value)
+    if _YAML_KEYWORD.fullmatch(name):
+        return None
+    rest = (rest or "").strip(" \t")
+    value = _yaml_scalar(rest) if rest else None
+    return None if value is _NOT_SIMPLE else ("field", name, value)
 
 
 def _strip_preamble(body: str, title: str) -> tuple[str, str]:
@@ -730,7 +743,8 @@ def _markdown_blocks(body: str) -> tuple[list[tuple[Part, str]], list[Link]]:
     if "*" in body or "__" in body:
         body = _MD_STRONG.sub(_FIRST_GROUP, body)
         body = _MD_EMPHASIS.sub(_FIRST_GROUP, body)
-        body = _MD_STRAY_EMPHASIS.sub("", body)
+        if "**" in body or "___" in body:  # seldom left once the pairs are gone
+            body = _MD_STRAY_EMPHASIS.sub("", body)
     if escaped:
         body = _unescape(body)
     return _marked_blocks(body), links
