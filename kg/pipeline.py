@@ -148,6 +148,11 @@ _OUTPUT_FILES = {
 }
 
 
+def _output_paths(out_dir: Path) -> dict[str, Path]:
+    """Where each output of :data:`_OUTPUT_FILES` goes in `out_dir` (the RDF file aside)."""
+    return {name: out_dir / file for name, file in _OUTPUT_FILES.items()}
+
+
 @functools.cache
 def code_fingerprint() -> str:
     """kg's version and a hash of its source: cached records are only reused by the same code."""
@@ -378,8 +383,9 @@ def _build(
     mention_count = 0
     report_files: list[dict] = []
     seen_urls: dict[str, str] = {}
-    mentions_out = _StreamedLines(out_dir / _OUTPUT_FILES["mentions"] if out_dir else None)
-    articles_out = _StreamedLines(out_dir / _OUTPUT_FILES["articles"] if out_dir else None)
+    paths = _output_paths(out_dir) if out_dir is not None else {}
+    mentions_out = _StreamedLines(paths.get("mentions"))
+    articles_out = _StreamedLines(paths.get("articles"))
     try:
         fresh = _parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None)
         results = cache.merge(files, todo, fresh)
@@ -443,10 +449,7 @@ def _build(
             mentions_out.commit()
             articles_out.commit()
             result.outputs = _write_outputs(graph, report, out_dir, opts, timings, rdf)
-            result.outputs.update(
-                mentions=out_dir / _OUTPUT_FILES["mentions"],
-                articles=out_dir / _OUTPUT_FILES["articles"],
-            )
+            result.outputs.update(mentions=paths["mentions"], articles=paths["articles"])
             timings["export"] = time.perf_counter() - clock
             cache.save(files, cache.manifest(files, settings))
             write_atomic(
@@ -456,13 +459,19 @@ def _build(
         if rdf is not None:
             rdf.cancel()  # a failed build must not write graph.ttl after the error
         raise
+    _raise_if_strict(report, opts)
+    return result
+
+
+def _raise_if_strict(report: dict, opts: BuildOptions) -> None:
+    """With ``strict``, a build that skipped any file fails, naming the first."""
     skipped = report["skipped"]
     if opts.strict and skipped:
         first = skipped[0]
         raise KgError(
-            f"{len(skipped)} of {len(files)} files skipped (--strict); first: {first['path']}: {first['reason']}"
+            f"{len(skipped)} of {report['counts']['files']} files skipped (--strict); "
+            f"first: {first['path']}: {first['reason']}"
         )
-    return result
 
 
 def _report(inputs, files, gaz: Gazetteer, graph: nx.MultiDiGraph, report_files: list[dict],
@@ -500,17 +509,12 @@ def _report(inputs, files, gaz: Gazetteer, graph: nx.MultiDiGraph, report_files:
 
 def _up_to_date(out_dir: Path, opts: BuildOptions, timings: dict) -> BuildResult | None:
     """The last build's result when every output of it is still in place, else None."""
-    outputs = {name: out_dir / file for name, file in _OUTPUT_FILES.items()}
+    outputs = _output_paths(out_dir)
     outputs["rdf"] = out_dir / f"graph.{SUFFIXES[opts.rdf_format]}"
     if not all(path.exists() for path in outputs.values()):
         return None
     report = json.loads(outputs["report"].read_text(encoding="utf-8"))
-    if opts.strict and report["skipped"]:
-        first = report["skipped"][0]
-        raise KgError(
-            f"{len(report['skipped'])} of {report['counts']['files']} files skipped (--strict); "
-            f"first: {first['path']}: {first['reason']}"
-        )
+    _raise_if_strict(report, opts)
     return BuildResult(None, None, report["counts"], report, timings, outputs, up_to_date=True)
 
 
@@ -535,17 +539,13 @@ def _write_outputs(
     """Write every output; `rdf` is the forked process writing the RDF file and its query
     store meanwhile (a third process would only contend for two cores)."""
     outputs = {}
+    files = _output_paths(out_dir)
     stage = time.perf_counter()
     outputs["html"] = write_html(
-        graph,
-        out_dir / _OUTPUT_FILES["html"],
-        max_nodes=opts.max_nodes,
-        view=opts.view,
-        focus=opts.focus,
+        graph, files["html"], max_nodes=opts.max_nodes, view=opts.view, focus=opts.focus
     )
     timings["export_html"] = time.perf_counter() - stage
     stage = time.perf_counter()
-    files = {name: out_dir / file for name, file in _OUTPUT_FILES.items()}
     outputs["graph"] = write_node_link(graph, files["graph"])
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
     outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph))

@@ -112,6 +112,9 @@ def test_strict_raises_with_the_first_reason(tmp_path):
         kg.KgError, match=r"1 of 4 files skipped \(--strict\); first: .*x.md: binary file"
     ):
         kg.build([corpus], gazetteer=GAZETTEER, out=None, strict=True)
+    kg.build([corpus], gazetteer=GAZETTEER, out=tmp_path / "out")
+    with pytest.raises(kg.KgError, match=r"1 of 4 files skipped \(--strict\)"):
+        kg.build([corpus], gazetteer=GAZETTEER, out=tmp_path / "out", strict=True)  # up to date
 
 
 def test_load_gives_back_the_graph(seeds_build):
