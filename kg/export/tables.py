@@ -2,9 +2,9 @@
 
 Examples
 --------
->>> from kg.records import Mention
->>> list(generate_mentions_jsonl([]))
-[]
+>>> from kg.records import Article, ArticleRecord
+>>> record_lines(ArticleRecord(Article(id="a", path="a.md", title="", text="")), gazetteer={})[0]
+b''
 """
 
 from __future__ import annotations
@@ -25,10 +25,6 @@ from kg.records import ArticleRecord
 _LINE = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
-def _json_line(row: dict) -> str:
-    return orjson.dumps(row, option=_LINE).decode()
-
-
 def mention_rows(record: ArticleRecord, gazetteer) -> Iterator[dict]:
     """One plain row per mention, with the entity's name and type (the mentions.jsonl schema)."""
     for m in record.mentions:
@@ -44,13 +40,6 @@ def mention_rows(record: ArticleRecord, gazetteer) -> Iterator[dict]:
             "end": m.end,
             "part": m.part,
         }
-
-
-def generate_mentions_jsonl(records: Iterable[ArticleRecord], gazetteer=None) -> Iterator[str]:
-    """Lines of mentions.jsonl: one JSON object per mention, in article and text order."""
-    for record in records:
-        for row in mention_rows(record, gazetteer):
-            yield _json_line(row)
 
 
 def article_row(record: ArticleRecord) -> dict:
@@ -71,16 +60,11 @@ def article_row(record: ArticleRecord) -> dict:
     }
 
 
-def generate_articles_jsonl(records: Iterable[ArticleRecord]) -> Iterator[str]:
-    """Lines of articles.jsonl, so that ``text[start:end] == surface`` can be checked."""
-    for record in records:
-        yield _json_line(article_row(record))
-
-
 def record_lines(record: ArticleRecord, gazetteer) -> tuple[bytes, bytes]:
-    """One article's mentions.jsonl lines and articles.jsonl line, as UTF-8 bytes (what
-    :func:`generate_mentions_jsonl` and :func:`generate_articles_jsonl` yield, encoded,
-    without decoding and encoding again: a worker ships bytes)."""
+    """One article's mentions.jsonl lines (one JSON object per mention, in text order) and
+    its articles.jsonl line (so that ``text[start:end] == surface`` can be checked): compact
+    JSON with sorted keys, as UTF-8 bytes, which a worker ships and the cache keeps as
+    they are."""
     mentions = b"".join(orjson.dumps(row, option=_LINE) for row in mention_rows(record, gazetteer))
     return mentions, orjson.dumps(article_row(record), option=_LINE)
 
