@@ -30,7 +30,7 @@ import pickle
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -241,9 +241,10 @@ def _call_in_worker(job: tuple[str, str]) -> Any:
 
 
 def _parallel(function: Callable, jobs: Sequence[tuple[str, str]], workers: int,
-              *state) -> Iterator:  # fmt: skip
+              *state) -> Generator[Any, None, None]:  # fmt: skip
     """``function(job, *state)`` for each job, in order; in worker processes when there
-    are enough jobs. `state` (the matcher, ...) reaches the workers by fork, not pickle."""
+    are enough jobs. `state` (the matcher, ...) reaches the workers by fork, not pickle.
+    The workers end when the generator is exhausted or closed."""
     if workers <= 1 or len(jobs) < 64 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             yield function(job, *state)
@@ -386,8 +387,8 @@ def _build(
     paths = _output_paths(out_dir) if out_dir is not None else {}
     mentions_out = _StreamedLines(paths.get("mentions"))
     articles_out = _StreamedLines(paths.get("articles"))
+    fresh = _parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None)
     try:
-        fresh = _parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None)
         results = cache.merge(files, todo, fresh)
         for blob in _progress(results, len(files), opts.progress):
             mapped: Mapped = pickle.loads(blob)
@@ -421,6 +422,8 @@ def _build(
         mentions_out.discard()
         articles_out.discard()
         raise
+    finally:
+        fresh.close()  # the workers end now, not with the build: their memo tables are big
     timings["read_and_extract"] = time.perf_counter() - clock
 
     _stage("assembling the graph", opts.progress)

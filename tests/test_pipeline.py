@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import collections
 import json
+import multiprocessing
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -55,16 +57,21 @@ def test_a_gazetteer_object_can_be_passed(test_gazetteer):
     assert "sung-kim" in result.graph
 
 
-def test_parallel_build_equals_serial_build(tmp_path):
-    corpus = tmp_path / "many"
+def _many_articles(corpus: Path, copies: int = 40) -> Path:
+    """`copies` copies of each seed, with URLs changed so that none is a duplicate."""
     corpus.mkdir()
-    for i in range(40):
+    for i in range(copies):
         for seed in SEEDS.iterdir():
             text = seed.read_text(encoding="utf-8").replace("202101070375", f"2021010703{i:02d}")
             text = text.replace("story20210410-1138402", f"story20210410-11384{i:02d}").replace(
                 "38092", f"3{i:04d}"
             )
             (corpus / f"{i:02d}-{seed.name}").write_text(text, encoding="utf-8")
+    return corpus
+
+
+def test_parallel_build_equals_serial_build(tmp_path):
+    corpus = _many_articles(tmp_path / "many")
     serial = kg.build([corpus], gazetteer=GAZETTEER, out=tmp_path / "serial", jobs=1)
     parallel = kg.build([corpus], gazetteer=GAZETTEER, out=tmp_path / "parallel", jobs=2)
     assert serial.counts == parallel.counts
@@ -72,6 +79,21 @@ def test_parallel_build_equals_serial_build(tmp_path):
         assert (tmp_path / "serial" / name).read_bytes() == (
             tmp_path / "parallel" / name
         ).read_bytes()
+
+
+def test_worker_processes_end_before_the_outputs_are_written(tmp_path, monkeypatch):
+    corpus = _many_articles(tmp_path / "many")
+    alive = []
+    original = pipeline.write_html
+
+    def write_html(*args, **kwargs):
+        alive.extend(p.name for p in multiprocessing.active_children() if "Pool" in p.name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_html", write_html)
+    result = kg.build([corpus], gazetteer=GAZETTEER, out=tmp_path / "out", jobs=2, cache=False)
+    assert result.extracted == 120 and "html" in result.outputs
+    assert alive == []
 
 
 def test_cache_reuses_unchanged_files_and_sees_changes(tmp_path, monkeypatch):
