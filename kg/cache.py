@@ -82,21 +82,20 @@ class Cache:
         return self._keys[job]
 
     def _content_digest(self, path: str) -> str:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return "unreadable"
-        signature = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+        signature = _signature(path)
         known = self._digests.get((path, signature)) if self._db is not None else None
         if known:
             return known
-        try:
-            digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
-        except OSError:
-            return "unreadable"
-        if self._db is not None:
-            self._new_digests.append((path, signature, digest))
+        signature, digest = content_digest(path)
+        self.learn(path, signature, digest)
         return digest
+
+    def learn(self, path: str, signature: str, digest: str) -> None:
+        """Note a file's :func:`content_digest`, worked out elsewhere (by the worker that
+        read the file), so that its key needs no second reading here."""
+        if self._db is not None and signature and (path, signature) not in self._digests:
+            self._digests[path, signature] = digest
+            self._new_digests.append((path, signature, digest))
 
     def memo(self, name: str, make: Callable[[], T]) -> T:
         """``make()``, kept pickled in the cache folder for later builds with the same code
@@ -184,16 +183,22 @@ class Cache:
             self._db.executemany("UPDATE records SET gazetteer = ? WHERE key = ?", rows)
 
     def merge(
-        self, jobs: Sequence[Job], todo: Sequence[Job], fresh: Iterable[bytes]
+        self,
+        jobs: Sequence[Job],
+        todo: Sequence[Job],
+        fresh: Iterable[tuple[bytes, tuple[str, str] | None]],
     ) -> Iterator[bytes]:
         """All results in the order of `jobs`: cached ones, and `fresh` ones for `todo`,
-        which are stored as they pass (in batches: one transaction per few hundred)."""
+        which are stored as they pass (in batches: one transaction per few hundred). Each
+        fresh result comes with its file's :func:`content_digest` when its maker read it."""
         fresh_iter = iter(fresh)
         pending = set(todo)
         batch: list[tuple[str, bytes]] = []
         for job in jobs:
             if job in pending:
-                result = next(fresh_iter)
+                result, digest = next(fresh_iter)
+                if digest is not None:
+                    self.learn(job[0], *digest)
                 if self._db is not None:
                     batch.append((self.key(job), result))
                     if len(batch) >= 512:
@@ -248,6 +253,32 @@ class Cache:
             self._db.commit()
             self._db.close()
             self._db = None
+
+
+def _signature(path: str) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+
+def content_digest(path: str) -> tuple[str, str]:
+    """A file's signature (size, modification time, inode) and the hash of its bytes;
+    ``("", "unreadable")`` when it cannot be read.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile() as file:
+    ...     content_digest(file.name)[1]
+    'cae66941d9efbd404e4d88758ea67670'
+    """
+    signature = _signature(path)
+    try:
+        with open(path, "rb", buffering=0) as file:
+            data = file.read()
+    except OSError:
+        return "", "unreadable"
+    return signature, hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _connect(path: Path) -> sqlite3.Connection:

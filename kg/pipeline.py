@@ -41,7 +41,7 @@ import orjson
 from kg import __version__
 from kg import gazetteer as gazetteer_module
 from kg.articles import discover, read_article
-from kg.cache import Cache
+from kg.cache import Cache, content_digest
 from kg.errors import ArticleError, KgError
 from kg.export import write_atomic
 from kg.export.html import DEFAULT_MAX_NODES, write_html
@@ -188,11 +188,14 @@ def _map_one(
     publishers: dict[str, str],
     gaz: Gazetteer,
     keep_mentions: bool,
-) -> bytes:
-    """One file, mapped and pickled: the bytes are sent to the parent and cached as they are."""
+    cached: bool,
+) -> tuple[bytes, tuple[str, str] | None]:
+    """One file, mapped and pickled: the bytes are sent to the parent and cached as they
+    are; when `cached`, with the file's content digest, the cache key's costly part."""
+    digest = content_digest(job[0]) if cached else None
     result = process_file(job[0], job[1], matcher, publishers)
     if isinstance(result, Skipped):
-        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), digest
     mention_lines, article_line = record_lines(result, gaz)
     slim = ArticleRecord(
         article=dataclasses.replace(result.article, text="", sections=()),
@@ -200,7 +203,7 @@ def _map_one(
         publisher_id=result.publisher_id,
     )
     mapped = (slim, mention_stats(result), mention_lines, article_line)
-    return pickle.dumps(mapped, protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(mapped, protocol=pickle.HIGHEST_PROTOCOL), digest
 
 
 def _affected_one(job: tuple[str, str], cache: Cache, change: GazetteerChange) -> bool:
@@ -387,7 +390,8 @@ def _build(
     paths = _output_paths(out_dir) if out_dir is not None else {}
     mentions_out = _StreamedLines(paths.get("mentions"))
     articles_out = _StreamedLines(paths.get("articles"))
-    fresh = _parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None)
+    fresh = _parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None,
+                      cache.folder is not None)  # fmt: skip
     try:
         results = cache.merge(files, todo, fresh)
         for blob in _progress(results, len(files), opts.progress):

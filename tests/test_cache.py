@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kg.cache import Cache
+from kg import cache as cache_module
+from kg.cache import Cache, content_digest
 
 
 def _files(tmp_path, count=3):
@@ -27,10 +28,27 @@ def test_a_first_build_hashes_no_file_up_front(tmp_path, monkeypatch):
     cache.close()
 
 
+def test_digests_from_the_workers_spare_a_second_reading(tmp_path, monkeypatch):
+    jobs = _files(tmp_path)
+    reference = Cache(tmp_path / "reference", "gazetteer-1", "code")
+    keys = [reference.key(job) for job in jobs]  # hashed here, file by file
+    fresh = [(b"r", content_digest(path)) for path, _ in jobs]  # as the workers send them
+    read = []
+    monkeypatch.setattr(cache_module, "content_digest", lambda path: read.append(path))
+    cache = Cache(tmp_path / "cache", "gazetteer-1", "code")
+    assert list(cache.merge(jobs, jobs, fresh)) == [b"r"] * 3
+    assert [cache.key(job) for job in jobs] == keys and read == []
+    cache.save(jobs)
+    cache.close()
+    again = Cache(tmp_path / "cache", "gazetteer-1", "code")
+    assert again.missing(jobs) == [] and read == []  # the digests were kept
+
+
 def test_results_of_another_gazetteer_are_stale_until_refreshed(tmp_path):
     jobs = _files(tmp_path)
     first = Cache(tmp_path / "cache", "gazetteer-1", "code")
-    assert list(first.merge(jobs, jobs, [b"r0", b"r1", b"r2"])) == [b"r0", b"r1", b"r2"]
+    fresh = [(b"r0", None), (b"r1", None), (b"r2", None)]
+    assert list(first.merge(jobs, jobs, fresh)) == [b"r0", b"r1", b"r2"]
     first.save(jobs)
     first.close()
 
@@ -38,7 +56,7 @@ def test_results_of_another_gazetteer_are_stale_until_refreshed(tmp_path):
     assert second.missing(jobs) == [] and second.stale(jobs) == {"gazetteer-1": jobs}
     assert second.lookup(jobs[1]) == b"r1"
     second.refresh(jobs[:2])
-    assert list(second.merge(jobs, jobs[2:], [b"new"])) == [b"r0", b"r1", b"new"]
+    assert list(second.merge(jobs, jobs[2:], [(b"new", None)])) == [b"r0", b"r1", b"new"]
     second.save(jobs)
     second.close()
     assert Cache(tmp_path / "cache", "gazetteer-2", "code").stale(jobs) == {}
