@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
-from kg.export.tables import article_row, mention_rows, record_lines
+import networkx as nx
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kg.export.tables import (
+    EDGE_COLUMNS,
+    article_row,
+    generate_edges_csv,
+    mention_rows,
+    record_lines,
+)
 from kg.pipeline import process_file
 
 from .conftest import SEEDS
@@ -27,3 +39,32 @@ def test_record_lines_are_the_documented_rows_as_utf8(test_gazetteer, matcher):
     rows = [json.loads(line) for line in mentions.decode().splitlines()]
     assert len(rows) == len(record.mentions) > 0
     assert all(record.article.text[r["start"] : r["end"]] == r["surface"] for r in rows)
+
+
+_VALUES = st.one_of(st.text(max_size=6), st.integers(-5, 5), st.sampled_from(["", ",", '"', "\n"]))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=6),
+            st.text(max_size=6),
+            st.sampled_from(["mentions", "co_mentioned", "related", "a,b"]),
+            st.dictionaries(
+                st.sampled_from(["count", "articles", "first_date", "last_date", "title"]),
+                _VALUES,
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_edges_csv_is_what_the_csv_module_writes(edges):
+    graph = nx.MultiDiGraph()
+    for u, v, key, data in edges:
+        graph.add_edge(u, v, key, **data)
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(EDGE_COLUMNS)
+    for u, v, key, d in graph.edges(keys=True, data=True):
+        writer.writerow([u, v, key, *(d.get(c, "") for c in EDGE_COLUMNS[3:])])
+    assert "".join(generate_edges_csv(graph)) == expected.getvalue()
