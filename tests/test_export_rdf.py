@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pyoxigraph as ox
 import rdflib
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from kg.export.rdf import to_rdf
+from kg.export.rdf import generate_ntriples, to_rdf
 
 SCHEMA = rdflib.Namespace("http://schema.org/")
 E = rdflib.Namespace("https://example.org/kg/entity/")
@@ -60,3 +63,12 @@ def test_base_iri_is_configurable(seeds_build):
 
 def test_same_graph_same_bytes(seeds_build):
     assert to_rdf(seeds_build.graph) == to_rdf(seeds_build.graph)
+
+
+@given(st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), max_size=8))
+def test_ntriples_are_unique_and_in_code_point_order(titles):
+    graph = nx.MultiDiGraph()
+    for i, title in enumerate(titles):
+        graph.add_node(f"article:{i % 3}", kind="article", title=title, url="", date="")
+    lines = to_rdf(graph, "ntriples").decode().split("\n")  # not splitlines: \x85 is in titles
+    assert lines == [line[:-1] for line in sorted(set(generate_ntriples(graph)))] + [""]

@@ -130,7 +130,8 @@ def generate_ntriples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Itera
 def to_rdf(graph: nx.MultiDiGraph, format: str = "turtle", base: str = DEFAULT_BASE) -> bytes:
     """The graph serialised as `format` (turtle, ntriples or jsonld), sorted, same bytes
     for the same graph."""
-    ntriples = "".join(sorted(set(generate_ntriples(graph, base)))).encode("utf-8")
+    # sorted as UTF-8 bytes: the same order as the strings' (code points), and faster
+    ntriples = b"".join(sorted({line.encode() for line in generate_ntriples(graph, base)}))
     if format == "ntriples":
         return ntriples
     if format == "jsonld":
