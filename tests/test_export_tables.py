@@ -7,6 +7,7 @@ import io
 import json
 
 import networkx as nx
+import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from kg.export.tables import (
     generate_edges_csv,
     mention_rows,
     record_lines,
+    to_node_link,
 )
 from kg.pipeline import process_file
 
@@ -68,3 +70,17 @@ def test_edges_csv_is_what_the_csv_module_writes(edges):
     for u, v, key, d in graph.edges(keys=True, data=True):
         writer.writerow([u, v, key, *(d.get(c, "") for c in EDGE_COLUMNS[3:])])
     assert "".join(generate_edges_csv(graph)) == expected.getvalue()
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcd"), st.sampled_from("abcd"), st.sampled_from("xyz"),
+                  st.dictionaries(st.sampled_from(["n", "m"]), st.integers(-9, 9))),
+        max_size=12,
+    )
+)  # fmt: skip
+def test_node_link_is_what_networkx_writes(edges):
+    graph = nx.MultiDiGraph()
+    for u, v, key, data in edges:
+        graph.add_edge(u, v, key, **data)
+    assert orjson.loads(to_node_link(graph)) == nx.node_link_data(graph, edges="edges")
