@@ -90,11 +90,9 @@ def build(
         result = run_build(list(inputs) or ["seeds"], options=options)
     except KgError as err:
         _fail(err)
-    for skipped in result.report["skipped"]:
-        if not quiet:
-            click.echo(f"warning: {skipped['path']}: {skipped['reason']}", err=True)
     c = result.counts
     if not quiet:
+        _warn_skipped(result.report["skipped"], Path(out) / "report.json")
         click.echo(
             f"{c['files']} files: {c['articles']} articles read, {c['skipped']} skipped; "
             f"{c['mentions']} mentions of {c['entities']} entities; "
@@ -121,6 +119,21 @@ def build(
         )
     if strict and c["skipped"]:
         raise click.ClickException(f"{c['skipped']} of {c['files']} files skipped (--strict)")
+
+
+SKIPPED_SHOWN = 20
+"""Skipped files named on the terminal; an archive can skip hundreds, all in report.json."""
+
+
+def _warn_skipped(skipped: list[dict], report: Path) -> None:
+    for file in skipped[:SKIPPED_SHOWN]:
+        click.echo(f"warning: {file['path']}: {file['reason']}", err=True)
+    if len(skipped) > SKIPPED_SHOWN:
+        click.echo(
+            f"warning: {len(skipped) - SKIPPED_SHOWN} more files skipped; {report} lists "
+            f"all {len(skipped)} with the reason",
+            err=True,
+        )
 
 
 @cli.command()

@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 
 import kg
+from kg.cli import SKIPPED_SHOWN
 
 from .conftest import DATA, GAZETTEER, ROOT, SEEDS, run_kg
 
@@ -77,6 +78,23 @@ def test_same_input_same_bytes(built, tmp_path):
 def test_quiet_prints_nothing(tmp_path):
     result = run_kg("build", str(SEEDS), "--out", str(tmp_path), "--quiet")
     assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_many_skipped_files_are_named_up_to_a_limit_and_all_reported(tmp_path):
+    corpus = tmp_path / "in"
+    shutil.copytree(SEEDS, corpus)
+    for i in range(SKIPPED_SHOWN + 5):
+        (corpus / f"plain-{i:02d}.md").write_text("no front matter here", encoding="utf-8")
+    result = run_kg("build", str(corpus), "--out", str(tmp_path / "out"))
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert result.returncode == 0 and len(warnings) == SKIPPED_SHOWN + 1
+    assert "plain-00.md: no YAML front matter" in warnings[0]
+    assert warnings[-1] == (
+        f"warning: 5 more files skipped; {tmp_path / 'out' / 'report.json'} lists all "
+        f"{SKIPPED_SHOWN + 5} with the reason"
+    )
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert len(report["skipped"]) == SKIPPED_SHOWN + 5
 
 
 def test_bad_files_are_reported_and_the_build_goes_on(tmp_path):
