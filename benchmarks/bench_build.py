@@ -1,7 +1,7 @@
 """Time `kg build` against the peer pipeline and the floor, on one corpus, in one run.
 
 usage: python benchmarks/bench_build.py CORPUS.tar.gz|FOLDER [--gazetteer DIR] [--jobs N]
-                                        [--skip-peer] [--markdown docs/benchmarks.md]
+                                        [--repeat N] [--skip-peer] [--markdown docs/benchmarks.md]
 
 The three programs get the same files and the same gazetteer names (`kg gazetteer names`):
 
@@ -13,7 +13,8 @@ The three programs get the same files and the same gazetteer names (`kg gazettee
 - floor: ../shared/bench/floor.py (read, front matter, one Aho-Corasick scan) — what no
   builder gets under.
 
-Also measured: kg on half the files (does memory grow sub-linearly?), a rebuild with no
+The full build and the floor run `--repeat` times (3 by default) and their median counts:
+the machines this runs on drift by 10-30% within minutes. Also measured: kg on half the files (does memory grow sub-linearly?), a rebuild with no
 change, a rebuild after adding 1% new files, and a rebuild after adding one record to the
 gazetteer (which re-extracts only the files that contain its name). Timed runs are not sampled: reading a
 process's memory slows it. Memory comes from separate runs of the half and the full build,
@@ -132,6 +133,15 @@ def run(cmd: list[str], memory: bool = False) -> dict:
             "returncode": proc.returncode, "stderr": stderr}  # fmt: skip
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time (the lower middle one of an even number).
+
+    >>> median_run([{"wall": 3.0}, {"wall": 1.0}, {"wall": 2.0}])
+    {'wall': 2.0}
+    """
+    return sorted(runs, key=lambda r: r["wall"])[(len(runs) - 1) // 2]
+
+
 def machine() -> str:
     model = ""
     try:
@@ -166,6 +176,12 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--gazetteer", default=str(ROOT / "gazetteer"))
     parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="Runs of the full build and of the floor; their median counts.",
+    )
     parser.add_argument("--skip-peer", action="store_true", help="The peer takes many minutes.")
     parser.add_argument("--markdown", type=Path, help="Append the table to this file.")
     args = parser.parse_args()
@@ -197,8 +213,13 @@ def main() -> None:
             "kg": run(full_build, memory=True),
         }
         results["kg (half the files)"] = run(half_build)
-        results["kg"] = run([*kg, str(corpus), "--out", str(work / "out")])  # empty cache
-        stages = json.loads((work / "out" / "timings.json").read_text())
+        full_runs = []
+        for _ in range(max(1, args.repeat)):  # each into an empty output folder and cache
+            shutil.rmtree(work / "out", ignore_errors=True)
+            full_runs.append(run([*kg, str(corpus), "--out", str(work / "out")]))
+            full_runs[-1]["stages"] = json.loads((work / "out" / "timings.json").read_text())
+        results["kg"] = median_run(full_runs)
+        stages = results["kg"]["stages"]
         counts = json.loads((work / "out" / "report.json").read_text())["counts"]
         results["kg rebuild, no change"] = run([*kg, str(corpus), "--out", str(work / "out")])
         most = work / "most"
@@ -224,7 +245,9 @@ def main() -> None:
         )
         floor = SHARED / "bench" / "floor.py"
         peer = SHARED / "bench" / "peer_pipeline.py"
-        results["floor"] = run([sys.executable, str(floor), str(names), f"@{listing}"])
+        floor_runs = [run([sys.executable, str(floor), str(names), f"@{listing}"])
+                      for _ in range(max(1, args.repeat))]  # fmt: skip
+        results["floor"] = median_run(floor_runs)
         if not args.skip_peer:
             results["peer"] = run(
                 [sys.executable, str(peer), str(names), str(work / "peer"), f"@{listing}"]
@@ -271,7 +294,12 @@ def main() -> None:
             f"{memory['kg (half the files)']['peak_pss'] / 2**20:,.0f} -> "
             f"{memory['kg']['peak_pss'] / 2**20:,.0f} MiB | <= 1536 MiB |"
         )
-        lines += ["", "kg stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()), ""]
+        lines += ["", "kg stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items())]
+        for name, runs in (("kg", full_runs), ("floor", floor_runs)):
+            if len(runs) > 1:
+                walls = ", ".join(f"{r['wall']:.1f}" for r in runs)
+                lines.append(f"{name} runs (s): {walls}; the median is used")
+        lines.append("")
         table = "\n".join(lines)
         print(table)
         if args.markdown:
