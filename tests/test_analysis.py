@@ -1,4 +1,4 @@
-"""Network measures: igraph's numbers are networkx's, and a build's summary has them all."""
+"""Network measures: NetworKit's numbers are networkx's, and a build's summary has them all."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg import analysis
 from kg.analysis import co_mention_measures, graph_stats, stats_text
 
 
@@ -42,9 +43,22 @@ def test_two_cliques_joined_by_one_edge_are_two_communities():
     graph.add_edge("e", "v", weight=1)
     state = random.getstate()
     first = co_mention_measures(graph)[2]
-    assert random.getstate() == state  # the seeded generator is igraph's own
+    assert random.getstate() == state  # the seeded generator is NetworKit's own
     assert sorted(map(sorted, first)) == [list("abcde"), list("vwxyz")]
     assert co_mention_measures(graph)[2] == first
+
+
+def test_betweenness_of_a_large_graph_is_estimated_the_same_way_each_time(monkeypatch):
+    monkeypatch.setattr(analysis, "SAMPLED_ABOVE", 20)
+    graph = nx.relabel_nodes(nx.star_graph(40), str)  # "0" in the middle
+    graph.add_edges_from((str(i), str(i + 1)) for i in range(1, 40, 2))
+    nx.set_edge_attributes(graph, 1, "weight")
+    estimated = co_mention_measures(graph)[1]
+    exact = nx.betweenness_centrality(graph)
+    assert co_mention_measures(graph)[1] == estimated
+    assert max(estimated, key=estimated.get) == max(exact, key=exact.get) == "0"
+    assert estimated["0"] == pytest.approx(exact["0"], rel=0.1)
+    assert estimated != pytest.approx(exact, abs=1e-12)  # sampled, not exact
 
 
 def test_a_build_s_summary(seeds_build):
