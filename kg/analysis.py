@@ -33,7 +33,8 @@ def _row(graph: nx.MultiDiGraph, node: str, **extra) -> dict:
 
 def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict:
     """Counts by type, the top entities by mentions, PageRank and betweenness on the
-    co-mention graph, and Louvain communities with their most-mentioned members."""
+    co-mention graph, and Louvain communities (of two entities or more) with their
+    most-mentioned members."""
     kinds = Counter(d.get("type", "?") for _, d in graph.nodes(data=True))
     relations = Counter(k for _, _, k in graph.edges(keys=True))
     co = co_mention_graph(graph)
@@ -52,7 +53,8 @@ def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict:
             _row(graph, n, score=round(s, 5))
             for n, s in sorted(between.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         ]
-        ranked = sorted(communities, key=lambda c: (-len(c), min(c)))
+        groups = (c for c in communities if len(c) > 1)  # an entity never co-mentioned is alone
+        ranked = sorted(groups, key=lambda c: (-len(c), min(c)))
         summary["communities"] = [
             {
                 "size": len(c),

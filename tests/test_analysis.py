@@ -69,3 +69,13 @@ def test_a_build_s_summary(seeds_build):
         summary["nodes"]["institution"] + summary["nodes"]["place"]
     )
     assert "communities (Louvain):" in stats_text(summary)
+
+
+def test_entities_never_co_mentioned_are_no_community():
+    graph = nx.MultiDiGraph()
+    for n in "abcz":
+        graph.add_node(n, kind="entity", type="person", name=n, mentions=1, articles=1)
+    graph.add_edge("a", "b", key="co_mentioned", articles=2)
+    graph.add_edge("b", "c", key="co_mentioned", articles=2)
+    communities = graph_stats(graph)["communities"]
+    assert communities == [{"size": 3, "members": ["a", "b", "c"]}]
