@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -247,7 +248,9 @@ def _parallel(function: Callable, jobs: Sequence[tuple[str, str]], workers: int,
               *state) -> Generator[Any, None, None]:  # fmt: skip
     """``function(job, *state)`` for each job, in order; in worker processes when there
     are enough jobs. `state` (the matcher, ...) reaches the workers by fork, not pickle.
-    The workers end when the generator is exhausted or closed."""
+    The workers end once the last result is in (or when the generator is closed): a
+    caller that stops after the last item must not keep them, and their memo tables, alive.
+    """
     if workers <= 1 or len(jobs) < 64 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             yield function(job, *state)
@@ -255,7 +258,10 @@ def _parallel(function: Callable, jobs: Sequence[tuple[str, str]], workers: int,
     context = multiprocessing.get_context("fork")
     gc.freeze()  # the matcher's big dictionaries stay shared with the workers, not copied
     with context.Pool(workers, initializer=_init_worker, initargs=(function, *state)) as pool:
-        yield from pool.imap(_call_in_worker, jobs, chunksize=32)
+        results = pool.imap(_call_in_worker, jobs, chunksize=32)
+        yield from itertools.islice(results, len(jobs) - 1)
+        last = next(results)
+    yield last
 
 
 # --- the reduce step --------------------------------------------------------------------
@@ -427,7 +433,7 @@ def _build(
         articles_out.discard()
         raise
     finally:
-        fresh.close()  # the workers end now, not with the build: their memo tables are big
+        fresh.close()  # after an error too, the workers end now, not with its traceback
     timings["read_and_extract"] = time.perf_counter() - clock
 
     _stage("assembling the graph", opts.progress)
