@@ -86,9 +86,14 @@ class Cache:
         known = self._digests.get((path, signature)) if self._db is not None else None
         if known:
             return known
-        signature, digest = content_digest(path)
+        digest = _file_digest(path)
         self.learn(path, signature, digest)
         return digest
+
+    def needs_digests(self, jobs: Sequence[Job]) -> bool:
+        """Should the makers of these jobs' results send their files' digests to
+        :meth:`merge`? Only when some file was not hashed up front, as in a first build."""
+        return self._db is not None and any(job not in self._keys for job in jobs)
 
     def learn(self, path: str, signature: str, digest: str) -> None:
         """Note a file's :func:`content_digest`, worked out elsewhere (by the worker that
@@ -273,12 +278,17 @@ def content_digest(path: str) -> tuple[str, str]:
     'cae66941d9efbd404e4d88758ea67670'
     """
     signature = _signature(path)
+    digest = _file_digest(path)
+    return (signature, digest) if digest != "unreadable" else ("", digest)
+
+
+def _file_digest(path: str) -> str:
     try:
         with open(path, "rb", buffering=0) as file:
             data = file.read()
     except OSError:
-        return "", "unreadable"
-    return signature, hashlib.blake2b(data, digest_size=16).hexdigest()
+        return "unreadable"
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -397,7 +397,7 @@ def _build(
     mentions_out = _StreamedLines(paths.get("mentions"))
     articles_out = _StreamedLines(paths.get("articles"))
     fresh = _parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None,
-                      cache.folder is not None)  # fmt: skip
+                      cache.needs_digests(todo))  # fmt: skip
     try:
         results = cache.merge(files, todo, fresh)
         for blob in _progress(results, len(files), opts.progress):

@@ -36,6 +36,7 @@ def test_digests_from_the_workers_spare_a_second_reading(tmp_path, monkeypatch):
     read = []
     monkeypatch.setattr(cache_module, "content_digest", lambda path: read.append(path))
     cache = Cache(tmp_path / "cache", "gazetteer-1", "code")
+    assert cache.needs_digests(jobs) and not reference.needs_digests(jobs)
     assert list(cache.merge(jobs, jobs, fresh)) == [b"r"] * 3
     assert [cache.key(job) for job in jobs] == keys and read == []
     cache.save(jobs)
