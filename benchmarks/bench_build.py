@@ -14,14 +14,15 @@ The three programs get the same files and the same gazetteer names (`kg gazettee
   builder gets under.
 
 The full build and the floor run `--repeat` times (3 by default) and their median counts:
-the machines this runs on drift by 10-30% within minutes. Also measured: kg on half the files (does memory grow sub-linearly?), a rebuild with no
-change, a rebuild after adding 1% new files, and a rebuild after adding one record to the
-gazetteer (which re-extracts only the files that contain its name). Timed runs are not sampled: reading a
-process's memory slows it. Memory comes from separate runs of the half and the full build,
-sampled over the process and all its workers: the peak of the summed PSS every 0.2 s
-(shared pages split between the processes that share them: the memory really used) and,
-for comparison, of the summed RSS every 20 ms (which counts the pages that forked workers
-share with the parent once in each).
+the machines this runs on drift by 10-30% within minutes. Also measured: kg on half the
+files (does memory grow sub-linearly?), a rebuild with no change, a rebuild after adding 1%
+new files, and a rebuild after adding one record to the gazetteer (which re-extracts only
+the files that contain its name). Timed runs are not sampled: reading a process's memory
+slows it. Memory comes from separate runs of the half and the full build, sampled over the
+process and all its workers: the peak of the summed PSS every 0.2 s (shared pages split
+between the processes that share them: the memory really used) and, for comparison, of the
+summed RSS every 20 ms (which counts the pages that forked workers share with the parent
+once in each).
 """
 
 from __future__ import annotations
@@ -185,6 +186,7 @@ def main() -> None:
     parser.add_argument("--skip-peer", action="store_true", help="The peer takes many minutes.")
     parser.add_argument("--markdown", type=Path, help="Append the table to this file.")
     args = parser.parse_args()
+    repeat = max(1, args.repeat)
 
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     try:
@@ -214,7 +216,7 @@ def main() -> None:
         }
         results["kg (half the files)"] = run(half_build)
         full_runs = []
-        for _ in range(max(1, args.repeat)):  # each into an empty output folder and cache
+        for _ in range(repeat):  # each into an empty output folder and cache
             shutil.rmtree(work / "out", ignore_errors=True)
             full_runs.append(run([*kg, str(corpus), "--out", str(work / "out")]))
             full_runs[-1]["stages"] = json.loads((work / "out" / "timings.json").read_text())
@@ -246,7 +248,7 @@ def main() -> None:
         floor = SHARED / "bench" / "floor.py"
         peer = SHARED / "bench" / "peer_pipeline.py"
         floor_runs = [run([sys.executable, str(floor), str(names), f"@{listing}"])
-                      for _ in range(max(1, args.repeat))]  # fmt: skip
+                      for _ in range(repeat)]  # fmt: skip
         results["floor"] = median_run(floor_runs)
         if not args.skip_peer:
             results["peer"] = run(
