@@ -46,7 +46,7 @@ from kg.cache import Cache, content_digest
 from kg.errors import ArticleError, KgError
 from kg.export import write_atomic
 from kg.export.html import DEFAULT_MAX_NODES, write_html
-from kg.export.rdf import DEFAULT_BASE, SUFFIXES, write_rdf
+from kg.export.rdf import DEFAULT_BASE, SUFFIXES, serialize_ntriples, sorted_ntriples
 from kg.export.tables import (
     generate_edges_csv,
     generate_entities_csv,
@@ -57,7 +57,7 @@ from kg.export.tables import (
 from kg.extract import GazetteerChange, Matcher, extract
 from kg.gazetteer import Gazetteer
 from kg.graph import GraphBuilder, MentionStats, mention_stats
-from kg.query import open_store
+from kg.query import prepare_store
 from kg.records import ArticleRecord, Mention, Skipped
 
 
@@ -536,12 +536,15 @@ def _write_rdf_and_store(
 ) -> tuple[Path, dict[str, float]]:
     times = {}
     stage = time.perf_counter()
-    path = write_rdf(graph, out_dir / f"graph.{SUFFIXES[opts.rdf_format]}", opts.rdf_format,
-                     opts.base)  # fmt: skip
+    ntriples = sorted_ntriples(graph, opts.base)
+    path = write_atomic(
+        out_dir / f"graph.{SUFFIXES[opts.rdf_format]}",
+        serialize_ntriples(ntriples, opts.rdf_format, opts.base),
+    )
     times["export_rdf"] = time.perf_counter() - stage
     if opts.rdf_format != "jsonld":
         stage = time.perf_counter()
-        open_store(path)  # the first `kg query` then opens a ready store
+        prepare_store(path, ntriples)  # the first `kg query` then opens a ready store
         times["query_store"] = time.perf_counter() - stage
     return path, times
 

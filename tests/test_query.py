@@ -90,3 +90,83 @@ def test_build_prepares_the_store_that_queries_open(seeds_build, ttl):
 
     store = open_store(ttl)
     assert len(store) > 300
+
+
+def _stores(folder):
+    return sorted((folder / ".kg-cache").glob("store-graph.ttl-*"))
+
+
+def _triples_of(path):
+    import pyoxigraph as ox
+
+    fresh = ox.Store()
+    fresh.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return set(fresh)
+
+
+def _write_graph(graph, path):
+    from kg.export import write_atomic
+    from kg.export.rdf import serialize_ntriples, sorted_ntriples
+
+    ntriples = sorted_ntriples(graph)
+    write_atomic(path, serialize_ntriples(ntriples))
+    return ntriples
+
+
+def test_prepare_store_changes_the_previous_store_by_the_difference(seeds_build, tmp_path):
+    from kg.export.rdf import sorted_ntriples
+    from kg.query import open_store, prepare_store
+
+    graph = seeds_build.graph.copy()
+    path = tmp_path / "graph.ttl"
+    assert prepare_store(path, _write_graph(graph, path)) == "loaded"
+    first = _stores(tmp_path)
+    graph.add_node("article:x/1", kind="article", type="article", title="新文章", url="")
+    graph.add_edge("article:x/1", "tsai-ing-wen", "mentions")
+    graph.remove_node(next(n for n in graph if n.startswith("article:")))
+    assert prepare_store(path, _write_graph(graph, path)) == "updated"
+    assert len(_stores(tmp_path)) == 1 and _stores(tmp_path) != first
+    assert set(open_store(path)) == _triples_of(path)
+    assert (_stores(tmp_path)[0] / "triples.nt").read_bytes() == sorted_ntriples(graph)
+
+
+def test_prepare_store_loads_afresh_after_a_large_change_or_an_interrupted_one(
+    seeds_build, tmp_path
+):
+    from kg.query import open_store, prepare_store
+
+    graph = seeds_build.graph.copy()
+    path = tmp_path / "graph.ttl"
+    prepare_store(path, _write_graph(graph, path))
+    entities = [n for n, d in graph.nodes(data=True) if d.get("kind") == "entity"]
+    graph.remove_nodes_from(entities[: len(entities) // 2])
+    assert prepare_store(path, _write_graph(graph, path)) == "loaded"
+    assert set(open_store(path)) == _triples_of(path)
+
+    (_stores(tmp_path)[0] / "complete").unlink()  # as if a build had died while updating it
+    graph.add_node("article:x/2", kind="article", type="article", title="", url="")
+    graph.add_edge("article:x/2", entities[-1], "mentions")
+    assert prepare_store(path, _write_graph(graph, path)) == "loaded"
+    assert len(_stores(tmp_path)) == 1
+    assert set(open_store(path)) == _triples_of(path)
+
+
+def test_a_rebuild_keeps_the_store_in_step_with_the_rdf(tmp_path):
+    import shutil
+
+    from kg.query import open_store
+
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "seeds", articles)
+    out = tmp_path / "out"
+    run_kg("build", str(articles), "--out", str(out), "-q", check=True)
+    inodes = {f.stat().st_ino for f in _stores(out)[0].glob("*.sst")}
+    (articles / "new.md").write_text(
+        "---\ntitle: 短訊\n---\n蔡英文今日出席活動。\n", encoding="utf-8"
+    )
+    run_kg("build", str(articles), "--out", str(out), "-q", check=True)
+    assert len(_stores(out)) == 1
+    assert inodes & {f.stat().st_ino for f in _stores(out)[0].glob("*.sst")}  # updated, not remade
+    assert set(open_store(out / "graph.ttl")) == _triples_of(out / "graph.ttl")
+    rows = query("SELECT ?h WHERE { ?a <http://schema.org/headline> ?h }", out / "graph.ttl").rows
+    assert ["短訊"] in rows

@@ -127,11 +127,16 @@ def generate_ntriples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Itera
             yield f"{iris[u]} <{s}{predicates[key]}> {iris[v]} .\n"
 
 
-def to_rdf(graph: nx.MultiDiGraph, format: str = "turtle", base: str = DEFAULT_BASE) -> bytes:
-    """The graph serialised as `format` (turtle, ntriples or jsonld), sorted, same bytes
-    for the same graph."""
+def sorted_ntriples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> bytes:
+    """The graph's N-Triples, sorted and without repeats: the canonical form that every RDF
+    output is written from, and that the query store is kept in step with
+    (:func:`kg.query.prepare_store`)."""
     # sorted as UTF-8 bytes: the same order as the strings' (code points), and faster
-    ntriples = b"".join(sorted({line.encode() for line in generate_ntriples(graph, base)}))
+    return b"".join(sorted({line.encode() for line in generate_ntriples(graph, base)}))
+
+
+def serialize_ntriples(ntriples: bytes, format: str = "turtle", base: str = DEFAULT_BASE) -> bytes:
+    """Sorted N-Triples (:func:`sorted_ntriples`) as `format`: turtle, ntriples or jsonld."""
     if format == "ntriples":
         return ntriples
     if format == "jsonld":
@@ -153,6 +158,12 @@ def to_rdf(graph: nx.MultiDiGraph, format: str = "turtle", base: str = DEFAULT_B
     head = sorted(line for line in lines if line.startswith(b"@prefix"))  # writer's order varies
     rest = [line for line in lines if not line.startswith(b"@prefix")]
     return b"\n".join(head + rest)
+
+
+def to_rdf(graph: nx.MultiDiGraph, format: str = "turtle", base: str = DEFAULT_BASE) -> bytes:
+    """The graph serialised as `format` (turtle, ntriples or jsonld), sorted, same bytes
+    for the same graph."""
+    return serialize_ntriples(sorted_ntriples(graph, base), format, base)
 
 
 def to_ntriples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> str:
