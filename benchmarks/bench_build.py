@@ -233,8 +233,8 @@ def main() -> None:
         edited = work / "gazetteer"  # the same, plus one new record (a name that news uses)
         shutil.copytree(args.gazetteer, edited)
         (edited / "zz-bench-edit.yaml").write_text(
-            "- id: bench-government-hq\n  type: institution\n  name: 政府總部\n"
-            "  en: Government Headquarters\n",
+            "- id: bench-reporter\n  type: person\n  name: 鄭靖而\n  en: Cheng Ching-yi\n"
+            "  desc: a Citizen News reporter, credited under many photographs\n",
             encoding="utf-8",
         )
         edit_build = [a for a in kg if a != "-q"]

@@ -356,7 +356,14 @@ def test_gazetteer_edits_on_real_articles_rebuild_as_a_clean_build_would(corpus_
     after = _edit(after, common[5], weak=(after[common[5]].name,), context=("立法會",))
     after = _edit(after, common[7], type="institution")
     after = _edit(after, common[9], aliases=(*after[common[9]].aliases, "特區"))
-    after.add(Entity(id="new-word", type="institution", name="政府總部", en="Government HQ"))
+    after.add(
+        Entity(
+            id="new-word",
+            type="institution",
+            name="國際金融中心",
+            en="International Finance Centre",
+        )
+    )
     result = kg.build([corpus], gazetteer=after, out=out)
     assert 0 < result.extracted < 400 and result.rechecked == 400
     kg.build([corpus], gazetteer=after, out=tmp_path / "clean", cache=False)
