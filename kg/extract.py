@@ -62,6 +62,9 @@ _PLACE_PREFIXES_NAME = re.compile(
     rf"(?:{_HAN}{{0,10}}?(?:有限公司|有限责任公司|股份公司|集团公司)"
     rf"|{_HAN}{{0,4}}?(?:人民法院|法院|检察院|体育馆|体育中心|运动场|博物馆|纪念馆|图书馆|馆"
     rf"|省委|市委|区委|县委|党委|协议|协定|公约|条约)"
+    rf"|第[一二三四五六七八九十百零〇两0-9]{{1,3}}(?![所间家个座]){_HAN}{{0,8}}?"
+    rf"(?:学校|中学|小学|学院|医院|监狱|看守所|幼儿园)"
+    rf"|(?:(?![等和及与的设建]){_HAN}){{0,6}}?(?:产业园|工业园|科技园|科学园|园区|开发区|示范区|工业区)"
     rf"|(?:政府|话))"
 )
 _LOCAL_BRANCH = re.compile(rf"{_HAN}{{2,8}}?(?:省委|市委|区委|县委|党委|支部)")
@@ -367,8 +370,11 @@ class Matcher:
         Guards kept general, after the annotation guidelines' "longest name only": a name
         inside a book title 《巴黎協定》; a place that begins a company, court, venue or
         party committee (合肥某某科技有限公司, 天津第一中級人民法院, 屯門康樂體育中心,
-        重慶市委); a person in "the X administration" (奧巴馬政府); a place in a dialect
-        (廣東話); a party in the name of one of its local committees (中共北京市順義區委).
+        重慶市委), a numbered school, hospital or prison (天津市第一看守所, 洛浦縣第四職業技術
+        學校, but not 美國第一所軍事學校, "America's first"), or a park or zone (香港科技園,
+        鄭州市經濟開發區, but not 火炭等工業區 or 在新疆設立工業園); a person in "the X
+        administration" (奧巴馬政府); a place in a dialect (廣東話); a party in the name of
+        one of its local committees (中共北京市順義區委).
         """
         if _inside_book_title(cand.start, cand.end, brackets):
             return True

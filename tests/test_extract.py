@@ -255,6 +255,14 @@ def test_place_that_begins_an_unknown_longer_name_is_not_a_mention(matcher):
     assert found(matcher, "他用香港話說") == []
     assert found(matcher, "中國政府回應") == []
     assert found(matcher, "香港有限度開放") == [("hong-kong", "香港")]
+    assert found(matcher, "關押在香港第一看守所") == []
+    assert found(matcher, "香港第三十五中學的學生") == []
+    assert found(matcher, "美國第一所軍事學校") == [("united-states", "美國")]
+    assert found(matcher, "香港第一次舉辦") == [("hong-kong", "香港")]
+    assert found(matcher, "香港科學園宣布") == []
+    assert found(matcher, "香港經濟開發區") == []
+    assert found(matcher, "在香港設立工業園") == [("hong-kong", "香港")]
+    assert found(matcher, "香港等工業區") == [("hong-kong", "香港")]
 
 
 def test_person_in_the_name_of_an_administration_is_not_a_mention(matcher):
