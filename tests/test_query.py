@@ -160,13 +160,16 @@ def test_a_rebuild_keeps_the_store_in_step_with_the_rdf(tmp_path):
     shutil.copytree(ROOT / "seeds", articles)
     out = tmp_path / "out"
     run_kg("build", str(articles), "--out", str(out), "-q", check=True)
-    inodes = {f.stat().st_ino for f in _stores(out)[0].glob("*.sst")}
+    sst_files = {(f.stat().st_ino, f.stat().st_mtime_ns) for f in _stores(out)[0].glob("*.sst")}
     (articles / "new.md").write_text(
         "---\ntitle: 短訊\n---\n蔡英文今日出席活動。\n", encoding="utf-8"
     )
     run_kg("build", str(articles), "--out", str(out), "-q", check=True)
     assert len(_stores(out)) == 1
-    assert inodes & {f.stat().st_ino for f in _stores(out)[0].glob("*.sst")}  # updated, not remade
+    kept = sst_files & {
+        (f.stat().st_ino, f.stat().st_mtime_ns) for f in _stores(out)[0].glob("*.sst")
+    }
+    assert kept  # the store was updated, not made again
     assert set(open_store(out / "graph.ttl")) == _triples_of(out / "graph.ttl")
     rows = query("SELECT ?h WHERE { ?a <http://schema.org/headline> ?h }", out / "graph.ttl").rows
     assert ["短訊"] in rows
