@@ -238,8 +238,8 @@ def main() -> None:
         edited = work / "gazetteer"  # the same, plus one new record (a name that news uses)
         shutil.copytree(args.gazetteer, edited)
         (edited / "zz-bench-edit.yaml").write_text(
-            "- id: bench-reporter\n  type: person\n  name: 鄭靖而\n  en: Cheng Ching-yi\n"
-            "  desc: a Citizen News reporter, credited under many photographs\n",
+            "- id: bench-columnist\n  type: person\n  name: 陳聰聲\n  en: Chan Chung-sing\n"
+            "  desc: a Citizen News columnist\n",
             encoding="utf-8",
         )
         edit_build = [a for a in kg if a != "-q"]
