@@ -108,10 +108,7 @@ def open_store(data: str | Path, persist: bool = True) -> ox.Store:
     try:
         if persist and _writable(path.parent):
             _remove_stores(path)
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            store = ox.Store(str(folder))
-            store.bulk_load(path=str(path), format=format)
-            store.flush()
+            store = _load_store(folder, path=str(path), format=format)
             (folder / _COMPLETE).touch()
             return store
         store = ox.Store()
@@ -136,25 +133,23 @@ def prepare_store(path: str | Path, ntriples: bytes) -> str:
     """
     path = Path(path)
     folder = _store_folder(path)
-    folder.parent.mkdir(parents=True, exist_ok=True)
     how = "loaded"
-    previous = [p for p in sorted(folder.parent.glob(f"store-{path.name}-*")) if p != folder]
-    for old in previous:
-        if (old / _COMPLETE).exists() and (old / _TRIPLES).exists() and not folder.exists():
-            try:
-                if _update(old, (old / _TRIPLES).read_bytes(), ntriples):
-                    os.replace(old, folder)
-                    how = "updated"
-            except (OSError, ValueError, SyntaxError):
-                pass  # a damaged store: loaded afresh below
-            break
+    previous = [
+        old
+        for old in sorted(folder.parent.glob(f"store-{path.name}-*"))
+        if old != folder and (old / _COMPLETE).exists() and (old / _TRIPLES).exists()
+    ]
+    if previous and not folder.exists():
+        try:
+            if _update(previous[0], (previous[0] / _TRIPLES).read_bytes(), ntriples):
+                os.replace(previous[0], folder)
+                how = "updated"
+        except (OSError, ValueError, SyntaxError):
+            pass  # a damaged store: loaded afresh below
     _remove_stores(path, keep=folder)
     if how == "loaded":
         shutil.rmtree(folder, ignore_errors=True)
-        store = ox.Store(str(folder))
-        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-        store.flush()
-        del store  # closed before the folder is marked complete
+        _load_store(folder, ntriples, format=ox.RdfFormat.N_TRIPLES)  # closed once dropped
     write_atomic(folder / _TRIPLES, ntriples)
     (folder / _COMPLETE).touch()
     return how
@@ -179,6 +174,15 @@ def _update(folder: Path, old: bytes, new: bytes) -> bool:
 
 _COMPLETE = "complete"
 _TRIPLES = "triples.nt"  # what the store holds, as sorted N-Triples (stores made by a build)
+
+
+def _load_store(folder: Path, *data, **source) -> ox.Store:
+    """A new on-disk store in `folder`, bulk-loaded (``Store.bulk_load`` arguments)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(folder))
+    store.bulk_load(*data, **source)
+    store.flush()
+    return store
 
 
 def _store_folder(path: Path) -> Path:
