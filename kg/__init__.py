@@ -14,6 +14,7 @@ Examples
 __version__ = "0.1.0"
 
 from kg.errors import ArticleError, GazetteerError, KgError, QueryError
+from kg.query import query  # not lazy: importing the module kg.query would hide a lazy name
 from kg.records import Article, ArticleRecord, Link, Mention, Section, Skipped
 
 _LAZY = {
@@ -24,12 +25,11 @@ _LAZY = {
     "BuildResult": "kg.pipeline",
     "build": "kg.pipeline",
     "load": "kg.pipeline",
-    "query": "kg.query",
 }
 
 
 def __getattr__(name: str):
-    """Import the heavy parts (networkx, jieba, pyoxigraph) only when they are used."""
+    """Import the heavy parts (networkx, jieba) only when they are used."""
     import importlib
 
     target = _LAZY.get(name)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from kg.errors import QueryError
@@ -173,3 +176,12 @@ def test_a_rebuild_keeps_the_store_in_step_with_the_rdf(tmp_path):
     assert set(open_store(out / "graph.ttl")) == _triples_of(out / "graph.ttl")
     rows = query("SELECT ?h WHERE { ?a <http://schema.org/headline> ?h }", out / "graph.ttl").rows
     assert ["短訊"] in rows
+
+
+def test_kg_query_stays_the_function_after_a_build_imports_its_module(tmp_path):
+    """`kg.build` imports the module kg.query, which Python binds as the attribute
+    ``kg.query``: the package must keep the function there."""
+    script = "import kg, kg.pipeline\nprint(kg.query('ASK {}', data=None).boolean)\n"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=tmp_path, check=True)  # fmt: skip
+    assert result.stdout == "True\n"
