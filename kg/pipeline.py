@@ -57,7 +57,7 @@ from kg.export.tables import (
 from kg.extract import GazetteerChange, Matcher, extract
 from kg.gazetteer import Gazetteer
 from kg.graph import GraphBuilder, MentionStats, mention_stats
-from kg.query import prepare_store
+from kg.query import prepare_store, stores_survive_fork
 from kg.records import ArticleRecord, Mention, Skipped
 
 
@@ -439,10 +439,10 @@ def _build(
     _stage("assembling the graph", opts.progress)
     clock = time.perf_counter()
     graph = builder.finish(co_mentions=False)
+    write_rdf = functools.partial(_write_rdf_and_store, graph, out_dir, opts,
+                                  with_store=stores_survive_fork())  # fmt: skip
     rdf = (
-        _Forked(functools.partial(_write_rdf_and_store, graph, out_dir, opts))
-        if out_dir is not None
-        else None
+        _Forked(write_rdf) if out_dir is not None else None
     )  # the RDF has no co-mention edges: it is written while they are counted
     try:
         builder.add_co_mentions()
@@ -532,8 +532,10 @@ def _up_to_date(out_dir: Path, opts: BuildOptions, timings: dict) -> BuildResult
 
 
 def _write_rdf_and_store(
-    graph: nx.MultiDiGraph, out_dir: Path, opts: BuildOptions
-) -> tuple[Path, dict[str, float]]:
+    graph: nx.MultiDiGraph, out_dir: Path, opts: BuildOptions, with_store: bool = True
+) -> tuple[Path, dict[str, float], bytes | None]:
+    """Write the RDF file and prepare its query store; without `with_store`, return the
+    N-Triples for the caller to prepare the store with."""
     times = {}
     stage = time.perf_counter()
     ntriples = sorted_ntriples(graph, opts.base)
@@ -542,11 +544,14 @@ def _write_rdf_and_store(
         serialize_ntriples(ntriples, opts.rdf_format, opts.base),
     )
     times["export_rdf"] = time.perf_counter() - stage
-    if opts.rdf_format != "jsonld":
-        stage = time.perf_counter()
-        prepare_store(path, ntriples)  # the first `kg query` then opens a ready store
-        times["query_store"] = time.perf_counter() - stage
-    return path, times
+    if opts.rdf_format == "jsonld":
+        return path, times, None
+    if not with_store:
+        return path, times, ntriples
+    stage = time.perf_counter()
+    prepare_store(path, ntriples)  # the first `kg query` then opens a ready store
+    times["query_store"] = time.perf_counter() - stage
+    return path, times, None
 
 
 def _write_outputs(
@@ -570,8 +575,12 @@ def _write_outputs(
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
     )
     timings["export_tables"] = time.perf_counter() - stage
-    outputs["rdf"], rdf_timings = rdf.result()
+    outputs["rdf"], rdf_timings, ntriples = rdf.result()
     timings.update(rdf_timings)
+    if ntriples is not None:  # the forked process could not open a store: see stores_survive_fork
+        stage = time.perf_counter()
+        prepare_store(outputs["rdf"], ntriples)
+        timings["query_store"] = time.perf_counter() - stage
     return outputs
 
 

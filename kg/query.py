@@ -14,6 +14,7 @@ import io
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,7 +103,7 @@ def open_store(data: str | Path, persist: bool = True) -> ox.Store:
     folder = _store_folder(path)
     if persist and (folder / _COMPLETE).exists():
         try:
-            return ox.Store.read_only(str(folder))
+            return _on_disk(ox.Store.read_only, str(folder))
         except OSError:
             pass
     try:
@@ -163,13 +164,30 @@ def _update(folder: Path, old: bytes, new: bytes) -> bool:
     if len(removed) + len(added) > len(new_lines) // 4:
         return False
     (folder / _COMPLETE).unlink()
-    store = ox.Store(str(folder))
+    store = _on_disk(ox.Store, str(folder))
     for quad in ox.parse(b"\n".join(sorted(removed)), format=ox.RdfFormat.N_TRIPLES):
         store.remove(quad)
     store.extend(ox.parse(b"\n".join(sorted(added)), format=ox.RdfFormat.N_TRIPLES))
     store.flush()
     del store
     return True
+
+
+_opened_on_disk = False
+
+
+def _on_disk(open_store_at: Callable[[str], ox.Store], folder: str) -> ox.Store:
+    global _opened_on_disk
+    _opened_on_disk = True
+    return open_store_at(folder)
+
+
+def stores_survive_fork() -> bool:
+    """Can a process forked from this one open an on-disk store? Not once this process has
+    opened one: RocksDB's background threads, which that starts, do not survive a fork, and
+    the forked process would wait for them forever. (``kg.query`` and then ``kg.build`` in
+    one Python session do this; the build then prepares the store itself.)"""
+    return not _opened_on_disk
 
 
 _COMPLETE = "complete"
@@ -179,7 +197,7 @@ _TRIPLES = "triples.nt"  # what the store holds, as sorted N-Triples (stores mad
 def _load_store(folder: Path, *data, **source) -> ox.Store:
     """A new on-disk store in `folder`, bulk-loaded (``Store.bulk_load`` arguments)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(folder))
+    store = _on_disk(ox.Store, str(folder))
     store.bulk_load(*data, **source)
     store.flush()
     return store

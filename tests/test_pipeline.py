@@ -6,6 +6,8 @@ import collections
 import json
 import multiprocessing
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -271,9 +273,9 @@ def test_a_failed_build_does_not_leave_the_rdf_writer_running(tmp_path, monkeypa
 
     original = pipeline._write_rdf_and_store
 
-    def slow_rdf(*args):
+    def slow_rdf(*args, **kwargs):
         time.sleep(2)
-        return original(*args)
+        return original(*args, **kwargs)
 
     def broken_writer(*args):
         raise OSError("disk full")
@@ -368,3 +370,19 @@ def test_gazetteer_edits_on_real_articles_rebuild_as_a_clean_build_would(corpus_
     assert 0 < result.extracted < 400 and result.rechecked == 400
     kg.build([corpus], gazetteer=after, out=tmp_path / "clean", cache=False)
     _assert_same_outputs(out, tmp_path / "clean")
+
+
+def test_a_build_after_a_query_in_the_same_process_prepares_the_store(seeds_build, tmp_path):
+    """`kg.query` opens an on-disk store, whose threads a forked process does not have: a
+    build in the same session used to wait forever for its RDF process."""
+    script = (
+        "import sys, kg\n"
+        "kg.query('ASK { ?s ?p ?o }', data=sys.argv[1])\n"
+        "kg.build([sys.argv[2]], gazetteer=sys.argv[3], out=sys.argv[4])\n"
+    )
+    out = tmp_path / "out"
+    ttl = str(seeds_build.outputs["rdf"])
+    subprocess.run([sys.executable, "-c", script, ttl, str(SEEDS), str(GAZETTEER), str(out)],
+                   check=True, timeout=120, cwd=tmp_path)  # fmt: skip
+    assert list((out / ".kg-cache").glob("store-graph.ttl-*/complete"))
+    assert kg.query("ASK { ?s ?p ?o }", data=out / "graph.ttl").boolean is True
