@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
@@ -66,6 +66,7 @@ class GraphBuilder:
         self._by_url: dict[str, str] = {}
         self._entity_mentions: Counter[str] = Counter()
         self._entity_articles: Counter[str] = Counter()
+        self._co_mention_edges: list[CoMention] | None = None
 
     def add(self, record: ArticleRecord, stats: MentionStats | None = None) -> None:
         """Fold in one article; `stats` is its :func:`mention_stats` when already computed
@@ -109,7 +110,8 @@ class GraphBuilder:
         """Resolve links, add containment and co-mention edges, and return the graph.
 
         With ``co_mentions=False`` the co-mention edges, the costliest part, wait for
-        :meth:`add_co_mentions` (a build writes the RDF, which has none, meanwhile).
+        :meth:`add_co_mentions`; a build writes its outputs from :meth:`co_mentions` without
+        ever putting them into networkx (see :func:`adjacency_with_co_mentions`).
         """
         graph = self._graph
         for entity_id in self._entity_index:
@@ -141,19 +143,22 @@ class GraphBuilder:
 
     def add_co_mentions(self) -> None:
         """Add the ``co_mentioned`` edges to the graph that :meth:`finish` returned."""
-        add_edge = self._graph.add_edge  # add_edges_from is slower for keyed edges
-        for u, v, count, first_date, last_date in self._co_mentions():
-            add_edge(u, v, "co_mentioned", articles=count, first_date=first_date,
-                     last_date=last_date)  # fmt: skip
-        self._together = []  # the graph holds the pairs now: free the memory
+        add_co_mention_edges(self._graph, self.co_mentions())
 
-    def _co_mentions(self) -> Iterator[tuple[str, str, int, str, str]]:
-        """``co_mentioned`` edges as (entity, entity, articles, first date, last date): the
-        entity pairs named together in at least `min_co_mentions` articles, in id order.
+    def co_mentions(self) -> list[CoMention]:
+        """The ``co_mentioned`` edges as (entity, entity, articles, first date, last date):
+        the entity pairs named together in at least `min_co_mentions` articles, each pair in
+        id order. Counted once, after every record is in.
 
         Counted with numpy over the pairs of every article at once: articles that name the
         same number of entities are stacked into one matrix, so an archive's millions of
         pairs take a few dozen array operations, not several per article."""
+        if self._co_mention_edges is None:
+            self._co_mention_edges = list(self._count_co_mentions())
+            self._together = []  # counted: free the memory
+        return self._co_mention_edges
+
+    def _count_co_mentions(self) -> Iterator[CoMention]:
         if not self._together:
             return
         import numpy as np
@@ -199,6 +204,49 @@ class GraphBuilder:
             dates_of[first[keep]].tolist(),
             dates_of[last[keep]].tolist(),
         )
+
+
+CoMention = tuple[str, str, int, str, str]
+"""A ``co_mentioned`` edge: (entity, entity, articles, first date, last date)."""
+
+
+def add_co_mention_edges(graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention]) -> None:
+    """Add ``co_mentioned`` edges (see :meth:`GraphBuilder.co_mentions`) to `graph`."""
+    add_edge = graph.add_edge  # add_edges_from is slower for keyed edges
+    for u, v, count, first_date, last_date in co_mentions:
+        add_edge(u, v, "co_mentioned", articles=count, first_date=first_date,
+                 last_date=last_date)  # fmt: skip
+
+
+def adjacency_with_co_mentions(
+    graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention]
+) -> Iterator[tuple[str, dict[str, dict[str, dict]]]]:
+    """``graph.adjacency()`` as it would be after :func:`add_co_mention_edges`: the same
+    edges in the same order, without making them networkx edges.
+
+    A build's exports go through this: an archive has hundreds of thousands of co-mention
+    edges, and adding them to networkx one by one took longer than writing them out.
+
+    >>> G = nx.MultiDiGraph(); G.add_edge("a", "b", "located_in")
+    'located_in'
+    >>> co = [("a", "c", 2, "", ""), ("a", "b", 3, "", "")]
+    >>> [(u, v, list(keys)) for u, nbrs in adjacency_with_co_mentions(G, co) for v, keys in nbrs.items()]
+    [('a', 'b', ['located_in', 'co_mentioned']), ('a', 'c', ['co_mentioned'])]
+    """
+    by_source: dict[str, list[CoMention]] = {}
+    for edge in co_mentions:
+        by_source.setdefault(edge[0], []).append(edge)
+    for u, neighbours in graph.adjacency():
+        added = by_source.get(u)
+        if added is None:
+            yield u, neighbours
+            continue
+        merged = dict(neighbours)
+        for _, v, count, first_date, last_date in added:
+            data = {"articles": count, "first_date": first_date, "last_date": last_date}
+            keys = merged.get(v)
+            merged[v] = {**keys, "co_mentioned": data} if keys else {"co_mentioned": data}
+        yield u, merged
 
 
 MentionStats = tuple[tuple[str, int, int, bool, bool], ...]

@@ -56,7 +56,14 @@ from kg.export.tables import (
 )
 from kg.extract import GazetteerChange, Matcher, extract
 from kg.gazetteer import Gazetteer
-from kg.graph import GraphBuilder, MentionStats, mention_stats
+from kg.graph import (
+    CoMention,
+    GraphBuilder,
+    MentionStats,
+    add_co_mention_edges,
+    adjacency_with_co_mentions,
+    mention_stats,
+)
 from kg.query import prepare_store, stores_survive_fork
 from kg.records import ArticleRecord, Mention, Skipped
 
@@ -100,8 +107,11 @@ class BuildResult:
         timings: dict[str, float] | None = None,
         outputs: dict[str, Path] | None = None,
         up_to_date: bool = False,
+        co_mentions: list[CoMention] | None = None,
     ) -> None:
         self._graph = graph
+        self._co_mentions = co_mentions
+        """Co-mention edges the exports wrote but `graph` does not have yet."""
         self._mentions = mentions
         self.counts = counts
         self.report = report
@@ -117,6 +127,9 @@ class BuildResult:
     def graph(self) -> nx.MultiDiGraph:
         if self._graph is None:
             self._graph = load(self.outputs["graph"])
+        if self._co_mentions:
+            add_co_mention_edges(self._graph, self._co_mentions)
+        self._co_mentions = None
         return self._graph
 
     @property
@@ -445,15 +458,17 @@ def _build(
         _Forked(write_rdf) if out_dir is not None else None
     )  # the RDF has no co-mention edges: it is written while they are counted
     try:
-        builder.add_co_mentions()
+        co_mentions = builder.co_mentions()  # networkx gets them only if result.graph is read
         timings["assemble"] = time.perf_counter() - clock
         report = _report(inputs, files, gaz, graph, report_files, mention_count)
+        report["counts"]["edges"] += len(co_mentions)
         result = BuildResult(
             graph=graph,
             mentions=mentions if out_dir is None else None,
             counts=report["counts"],
             report=report,
             timings=timings,
+            co_mentions=co_mentions,
         )
         result.extracted, result.rechecked = len(todo), rechecked
         if out_dir is not None and rdf is not None:
@@ -461,7 +476,7 @@ def _build(
             clock = time.perf_counter()
             mentions_out.commit()
             articles_out.commit()
-            result.outputs = _write_outputs(graph, report, out_dir, opts, timings, rdf)
+            result.outputs = _write_outputs(graph, co_mentions, report, out_dir, opts, timings, rdf)
             result.outputs.update(mentions=paths["mentions"], articles=paths["articles"])
             timings["export"] = time.perf_counter() - clock
             cache.save(files, cache.manifest(files, settings))
@@ -555,21 +570,22 @@ def _write_rdf_and_store(
 
 
 def _write_outputs(
-    graph, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked
+    graph, co_mentions, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked
 ) -> dict[str, Path]:
-    """Write every output; `rdf` is the forked process writing the RDF file and its query
-    store meanwhile (a third process would only contend for two cores)."""
+    """Write every output, with the `co_mentions` that `graph` does not hold; `rdf` is the
+    forked process writing the RDF file and its query store meanwhile (a third process would
+    only contend for two cores)."""
     outputs = {}
     files = _output_paths(out_dir)
     stage = time.perf_counter()
-    outputs["html"] = write_html(
-        graph, files["html"], max_nodes=opts.max_nodes, view=opts.view, focus=opts.focus
-    )
+    outputs["html"] = write_html(graph, files["html"], max_nodes=opts.max_nodes, view=opts.view,
+                                 focus=opts.focus, co_mentions=co_mentions)  # fmt: skip
     timings["export_html"] = time.perf_counter() - stage
     stage = time.perf_counter()
-    outputs["graph"] = write_node_link(graph, files["graph"])
+    adjacency = list(adjacency_with_co_mentions(graph, co_mentions))
+    outputs["graph"] = write_node_link(graph, files["graph"], adjacency)
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
-    outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph))
+    outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph, adjacency))
     outputs["report"] = write_atomic(
         files["report"],
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",

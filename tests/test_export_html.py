@@ -94,6 +94,30 @@ def test_select_view_respects_the_budget(seeds_build):
     assert "tw-presidential-office" not in focus
 
 
+@pytest.mark.parametrize(
+    "options",
+    [{"view": "entities"}, {"view": "articles"}, {"view": "all"}, {"focus": "joe-biden"}],
+)
+def test_select_view_draws_co_mentions_kept_out_of_the_graph(seeds_build, options):
+    """A build hands the page its co-mention edges beside the graph, not in it: the page
+    draws the same nodes and edges either way."""
+    full = seeds_build.graph
+    co_mentions = [
+        (u, v, d["articles"], d["first_date"], d["last_date"])
+        for u, v, key, d in full.edges(keys=True, data=True)
+        if key == "co_mentioned"
+    ]
+    assert co_mentions
+    partial = full.copy()
+    partial.remove_edges_from([(u, v, "co_mentioned") for u, v, *_ in co_mentions])
+    expected = select_view(full, max_nodes=12, **options)
+    drawn = select_view(partial, max_nodes=12, co_mentions=co_mentions, **options)
+    assert sorted(drawn.nodes) == sorted(expected.nodes)
+    assert sorted(drawn.edges(keys=True, data=True)) == sorted(expected.edges(keys=True, data=True))
+    if "focus" in options or options["view"] == "entities":
+        assert any(key == "co_mentioned" for *_, key in drawn.edges(keys=True))
+
+
 @pytest.mark.browser
 def test_page_renders_nodes_and_search_finds_an_entity(browser, seeds_build):
     seconds = open_page(browser, seeds_build.outputs["html"])

@@ -20,13 +20,14 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
 import networkx as nx
 
 from kg.export import write_atomic
-from kg.graph import entity_nodes
+from kg.graph import CoMention, add_co_mention_edges, entity_nodes
 
 VIEWS = ("auto", "entities", "articles", "all")
 DEFAULT_MAX_NODES = 250
@@ -61,6 +62,7 @@ def select_view(
     max_nodes: int = DEFAULT_MAX_NODES,
     view: str = "auto",
     focus: str | None = None,
+    co_mentions: Iterable[CoMention] = (),
 ) -> nx.MultiDiGraph:
     """The subgraph the page draws, within `max_nodes`.
 
@@ -68,7 +70,10 @@ def select_view(
     and their strongest co-mention links. ``articles`` draws the most-linked articles with
     their publishers; ``all`` mixes entities and the articles that mention them most.
     `focus` (an entity id or name) draws that entity's neighbourhood instead.
+    `co_mentions` are co-mention edges not yet in `graph` (a build keeps them out of
+    networkx); those between drawn nodes are drawn.
     """
+    co_mentions = list(co_mentions)
     if view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}")
     if focus:
@@ -77,19 +82,21 @@ def select_view(
         center = find_node(graph, focus)
         if center is None:
             raise KgError(f"--focus {focus!r}: no entity of that id or name in the graph")
+        partners = {v for u, v, *_ in co_mentions if u == center}
+        partners.update(u for u, v, *_ in co_mentions if v == center)
         neighbours = sorted(
-            set(graph.predecessors(center)) | set(graph.successors(center)),
+            set(graph.predecessors(center)) | set(graph.successors(center)) | partners,
             key=lambda n: (-graph.nodes[n].get("mentions", 0), graph.nodes[n].get("date", ""), n),
         )
         keep = [center, *neighbours[: max_nodes - 1]]
-        return graph.subgraph(keep).copy()
+        return _subgraph(graph, keep, co_mentions)
     if view == "auto":
         view = "all" if graph.number_of_nodes() <= max_nodes else "entities"
     if view == "all" and graph.number_of_nodes() <= max_nodes:
         return _without_co_mentions(graph.copy())
     entities = entity_nodes(graph)
     if view == "entities":
-        sub = graph.subgraph(entities[:max_nodes]).copy()
+        sub = _subgraph(graph, entities[:max_nodes], co_mentions)
         sub.remove_edges_from(_weak_links(sub, STRONGEST_LINKS))
         return sub
     articles = sorted(
@@ -99,10 +106,19 @@ def select_view(
     if view == "articles":
         keep = articles[: max_nodes * 3 // 4]
         publishers = {graph.nodes[a].get("publisher") for a in keep} - {"", None}
-        return graph.subgraph([*keep, *sorted(publishers)][:max_nodes]).copy()
+        return _subgraph(graph, [*keep, *sorted(publishers)][:max_nodes], co_mentions)
     keep = entities[: max_nodes // 2]
     keep += articles[: max_nodes - len(keep)]
     return _without_co_mentions(graph.subgraph(keep).copy())
+
+
+def _subgraph(
+    graph: nx.MultiDiGraph, nodes: Iterable[str], co_mentions: list[CoMention]
+) -> nx.MultiDiGraph:
+    """A copy of the subgraph on `nodes`, with the co-mention edges between them."""
+    sub = graph.subgraph(nodes).copy()
+    add_co_mention_edges(sub, (edge for edge in co_mentions if edge[0] in sub and edge[1] in sub))
+    return sub
 
 
 def _weak_links(graph: nx.MultiDiGraph, per_node: int) -> list[tuple[str, str, str]]:
@@ -208,11 +224,12 @@ def to_html(
     view: str = "auto",
     focus: str | None = None,
     heading: str = "kg knowledge graph",
+    co_mentions: Iterable[CoMention] = (),
 ) -> str:
-    """The whole page as one string."""
+    """The whole page as one string (`co_mentions` as for :func:`select_view`)."""
     import pyvis
 
-    sub = select_view(graph, max_nodes, view, focus)
+    sub = select_view(graph, max_nodes, view, focus, co_mentions)
     nodes, edges = page_data(sub)
     lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
     counts = {k: 0 for k in STYLE}

@@ -20,9 +20,12 @@ import networkx as nx
 import orjson
 
 from kg.export import write_atomic
+from kg.graph import entity_nodes
 from kg.records import ArticleRecord
 
 _LINE = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+Adjacency = Iterable[tuple[str, dict[str, dict[str, dict]]]]
+"""What ``graph.adjacency()`` yields: per node, its successors and their keyed edges."""
 
 
 def mention_rows(record: ArticleRecord, gazetteer) -> Iterator[dict]:
@@ -86,8 +89,6 @@ EDGE_COLUMNS = ("source", "target", "relation", "count", "articles", "first_date
 
 def generate_entities_csv(graph: nx.MultiDiGraph) -> Iterator[str]:
     """CSV rows of the entity nodes, most mentioned first."""
-    from kg.graph import entity_nodes
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ENTITY_COLUMNS)
@@ -115,9 +116,11 @@ class _CsvFields(dict):
         return field
 
 
-def generate_edges_csv(graph: nx.MultiDiGraph) -> Iterator[str]:
+def generate_edges_csv(graph: nx.MultiDiGraph, adjacency: Adjacency | None = None) -> Iterator[str]:
     """CSV rows of every edge, in the graph's order (the same for the same input): what
-    :class:`csv.writer` writes, with each distinct value quoted once.
+    :class:`csv.writer` writes, with each distinct value quoted once. `adjacency`, when
+    given, stands for ``graph.adjacency()`` (a build's has edges that networkx has not:
+    :func:`~kg.graph.adjacency_with_co_mentions`).
 
     >>> G = nx.MultiDiGraph(); _ = G.add_edge("a", "b, c", key="co_mentioned", articles=2)
     >>> "".join(generate_edges_csv(G)).splitlines()[1]
@@ -125,7 +128,7 @@ def generate_edges_csv(graph: nx.MultiDiGraph) -> Iterator[str]:
     """
     field = _CsvFields()
     rows = [",".join(EDGE_COLUMNS) + "\n"]
-    for u, neighbours in graph.adjacency():
+    for u, neighbours in graph.adjacency() if adjacency is None else adjacency:
         source = field[u]
         for v, edges in neighbours.items():
             target = field[v]
@@ -218,9 +221,10 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     return write_atomic(path, "\n".join(nx.generate_gexf(sorted_graph(graph))) + "\n")
 
 
-def to_node_link(graph: nx.MultiDiGraph) -> bytes:
+def to_node_link(graph: nx.MultiDiGraph, adjacency: Adjacency | None = None) -> bytes:
     """networkx node-link JSON of a multigraph, in the graph's order: what
     ``networkx.node_link_graph(data, edges="edges")`` and :func:`read_node_link` read.
+    `adjacency` as for :func:`generate_edges_csv`.
 
     >>> G = nx.MultiDiGraph(); _ = G.add_edge("a", "b", key="k", n=1)
     >>> read_node_link_bytes(to_node_link(G)).edges["a", "b", "k"]
@@ -233,7 +237,7 @@ def to_node_link(graph: nx.MultiDiGraph) -> bytes:
         "nodes": [{"id": node, **d} for node, d in graph.nodes(data=True)],
         "edges": [  # the adjacency, not graph.edges(): the same order, a third faster
             {"source": u, "target": v, "key": key, **d}
-            for u, neighbours in graph.adjacency()
+            for u, neighbours in (graph.adjacency() if adjacency is None else adjacency)
             for v, edges in neighbours.items()
             for key, d in edges.items()
         ],
@@ -241,10 +245,12 @@ def to_node_link(graph: nx.MultiDiGraph) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
 
 
-def write_node_link(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+def write_node_link(
+    graph: nx.MultiDiGraph, path: str | Path, adjacency: Adjacency | None = None
+) -> Path:
     """Node-link JSON (see :func:`to_node_link`): the build's graph.json, which loads several
     times faster than GraphML."""
-    return write_atomic(path, to_node_link(graph))
+    return write_atomic(path, to_node_link(graph, adjacency))
 
 
 def read_node_link_bytes(data: bytes) -> nx.MultiDiGraph:
