@@ -111,7 +111,7 @@ class GraphBuilder:
 
         With ``co_mentions=False`` the co-mention edges, the costliest part, wait for
         :meth:`add_co_mentions`; a build writes its outputs from :meth:`co_mentions` without
-        ever putting them into networkx (see :func:`adjacency_with_co_mentions`).
+        ever putting them into networkx.
         """
         graph = self._graph
         for entity_id in self._entity_index:
@@ -216,37 +216,6 @@ def add_co_mention_edges(graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention
     for u, v, count, first_date, last_date in co_mentions:
         add_edge(u, v, "co_mentioned", articles=count, first_date=first_date,
                  last_date=last_date)  # fmt: skip
-
-
-def adjacency_with_co_mentions(
-    graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention]
-) -> Iterator[tuple[str, dict[str, dict[str, dict]]]]:
-    """``graph.adjacency()`` as it would be after :func:`add_co_mention_edges`: the same
-    edges in the same order, without making them networkx edges.
-
-    A build's exports go through this: an archive has hundreds of thousands of co-mention
-    edges, and adding them to networkx one by one took longer than writing them out.
-
-    >>> G = nx.MultiDiGraph(); G.add_edge("a", "b", "located_in")
-    'located_in'
-    >>> co = [("a", "c", 2, "", ""), ("a", "b", 3, "", "")]
-    >>> [(u, v, list(keys)) for u, nbrs in adjacency_with_co_mentions(G, co) for v, keys in nbrs.items()]
-    [('a', 'b', ['located_in', 'co_mentioned']), ('a', 'c', ['co_mentioned'])]
-    """
-    by_source: dict[str, list[CoMention]] = {}
-    for edge in co_mentions:
-        by_source.setdefault(edge[0], []).append(edge)
-    for u, neighbours in graph.adjacency():
-        added = by_source.get(u)
-        if added is None:
-            yield u, neighbours
-            continue
-        merged = dict(neighbours)
-        for _, v, count, first_date, last_date in added:
-            data = {"articles": count, "first_date": first_date, "last_date": last_date}
-            keys = merged.get(v)
-            merged[v] = {**keys, "co_mentioned": data} if keys else {"co_mentioned": data}
-        yield u, merged
 
 
 MentionStats = tuple[tuple[str, int, int, bool, bool], ...]

@@ -61,7 +61,6 @@ from kg.graph import (
     GraphBuilder,
     MentionStats,
     add_co_mention_edges,
-    adjacency_with_co_mentions,
     mention_stats,
 )
 from kg.query import prepare_store, stores_survive_fork
@@ -582,10 +581,9 @@ def _write_outputs(
                                  focus=opts.focus, co_mentions=co_mentions)  # fmt: skip
     timings["export_html"] = time.perf_counter() - stage
     stage = time.perf_counter()
-    adjacency = list(adjacency_with_co_mentions(graph, co_mentions))
-    outputs["graph"] = write_node_link(graph, files["graph"], adjacency)
+    outputs["graph"] = write_node_link(graph, files["graph"], co_mentions)
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
-    outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph, adjacency))
+    outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph, co_mentions))
     outputs["report"] = write_atomic(
         files["report"],
         json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",

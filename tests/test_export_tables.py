@@ -16,10 +16,14 @@ from kg.export.tables import (
     article_row,
     generate_edges_csv,
     mention_rows,
+    read_node_link_bytes,
     record_lines,
     to_node_link,
 )
+from kg.gazetteer import Entity, Gazetteer
+from kg.graph import GraphBuilder, add_co_mention_edges
 from kg.pipeline import process_file
+from kg.records import Article, ArticleRecord
 
 from .conftest import SEEDS
 
@@ -84,3 +88,47 @@ def test_node_link_is_what_networkx_writes(edges):
     for u, v, key, data in edges:
         graph.add_edge(u, v, key, **data)
     assert orjson.loads(to_node_link(graph)) == nx.node_link_data(graph, edges="edges")
+
+
+_PLACES = [f"p{i}" for i in range(6)]
+
+
+def _ordered(graph: nx.MultiDiGraph) -> list:
+    return [
+        (u, [(v, list(keys.items())) for v, keys in nbrs.items()]) for u, nbrs in graph.adjacency()
+    ]
+
+
+@given(
+    articles=st.lists(
+        st.tuples(
+            st.sampled_from(["", "2020-01-02", "2021-05-06"]),
+            st.lists(st.sampled_from(_PLACES), max_size=6, unique=True),
+        ),
+        max_size=10,
+    ),
+)
+def test_co_mentions_kept_out_of_networkx_are_written_as_the_graph_would_hold_them(articles):
+    """A build writes its co-mention edges from the builder's list, never adding them to
+    networkx: graph.json reads back to the graph that holds them, edge order included (also
+    where a containment edge joins the same two places), and edges.csv has the same rows."""
+    within = {"p0": "p4", "p1": "p0", "p2": "p0", "p3": "p5"}  # p0-p4: both kinds of edge
+    gazetteer = Gazetteer(
+        [Entity(id=p, type="place", name=f"地{p}", en=p, within=within.get(p, "")) for p in _PLACES]
+    )
+    built = []
+    for co_in_networkx in (True, False):
+        builder = GraphBuilder(gazetteer, min_co_mentions=1)
+        for number, (date, places) in enumerate(articles):
+            article = Article(id=f"a{number}", path=f"a{number}.md", title="", text="", date=date)
+            builder.add(ArticleRecord(article), tuple((p, 1, 0, False, False) for p in places))
+        built.append((builder.finish(co_mentions=co_in_networkx), builder.co_mentions()))
+    (full, _), (partial, co_mentions) = built
+    back = read_node_link_bytes(to_node_link(partial, co_mentions))
+    assert _ordered(back) == _ordered(full)
+    assert dict(back.nodes(data=True)) == dict(full.nodes(data=True))
+    assert sorted("".join(generate_edges_csv(partial, co_mentions)).splitlines()) == sorted(
+        "".join(generate_edges_csv(full)).splitlines()
+    )
+    add_co_mention_edges(partial, co_mentions)
+    assert _ordered(partial) == _ordered(full)

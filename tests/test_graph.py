@@ -11,14 +11,7 @@ from hypothesis import strategies as st
 
 from kg.export.tables import write_graphml
 from kg.gazetteer import Entity, Gazetteer
-from kg.graph import (
-    GraphBuilder,
-    add_co_mention_edges,
-    adjacency_with_co_mentions,
-    article_node,
-    co_mention_graph,
-    entity_nodes,
-)
+from kg.graph import GraphBuilder, article_node, co_mention_graph, entity_nodes
 from kg.records import Article, ArticleRecord
 
 CNA = article_node("cna.com.tw/news/firstnews/202101070375.aspx")
@@ -136,41 +129,3 @@ def test_co_mentions_match_a_count_of_every_pair(articles, threshold):
         for pair, dates in expected.items()
         if len(dates) >= threshold
     }
-
-
-def _ordered(adjacency) -> list:
-    return [(u, [(v, list(keys.items())) for v, keys in nbrs.items()]) for u, nbrs in adjacency]
-
-
-@given(
-    articles=st.lists(
-        st.tuples(
-            st.sampled_from(["", "2020-01-02", "2021-05-06"]),
-            st.lists(st.sampled_from(_ENTITIES), min_size=0, max_size=6, unique=True),
-        ),
-        max_size=10,
-    ),
-)
-def test_co_mentions_kept_out_of_networkx_give_the_same_adjacency(articles):
-    """The exports write a build's co-mention edges from the builder's list: the same edges
-    in the same order as a graph that holds them, also where a place's containment edge
-    and a co-mention edge join the same two entities."""
-    within = {"e0": "e4", "e1": "e0", "e2": "e0", "e3": "e5"}  # e0-e4: both edges
-    gazetteer = Gazetteer(
-        [
-            Entity(id=e, type="place", name=f"地{e}", en=e, within=within.get(e, ""))
-            for e in _ENTITIES
-        ]
-    )
-    graphs = []
-    for co_in_networkx in (True, False):
-        builder = GraphBuilder(gazetteer, min_co_mentions=1)
-        for number, (date, entities) in enumerate(articles):
-            article = Article(id=f"a{number}", path=f"a{number}.md", title="", text="", date=date)
-            builder.add(ArticleRecord(article), tuple((e, 1, 0, False, False) for e in entities))
-        graph = builder.finish(co_mentions=co_in_networkx)
-        graphs.append((graph, builder.co_mentions()))
-    (full, _), (partial, co_mentions) = graphs
-    assert _ordered(adjacency_with_co_mentions(partial, co_mentions)) == _ordered(full.adjacency())
-    add_co_mention_edges(partial, co_mentions)
-    assert _ordered(partial.adjacency()) == _ordered(full.adjacency())

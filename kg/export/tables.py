@@ -20,12 +20,10 @@ import networkx as nx
 import orjson
 
 from kg.export import write_atomic
-from kg.graph import entity_nodes
+from kg.graph import CoMention, entity_nodes
 from kg.records import ArticleRecord
 
 _LINE = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-Adjacency = Iterable[tuple[str, dict[str, dict[str, dict]]]]
-"""What ``graph.adjacency()`` yields: per node, its successors and their keyed edges."""
 
 
 def mention_rows(record: ArticleRecord, gazetteer) -> Iterator[dict]:
@@ -116,11 +114,13 @@ class _CsvFields(dict):
         return field
 
 
-def generate_edges_csv(graph: nx.MultiDiGraph, adjacency: Adjacency | None = None) -> Iterator[str]:
+def generate_edges_csv(
+    graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention] = ()
+) -> Iterator[str]:
     """CSV rows of every edge, in the graph's order (the same for the same input): what
-    :class:`csv.writer` writes, with each distinct value quoted once. `adjacency`, when
-    given, stands for ``graph.adjacency()`` (a build's has edges that networkx has not:
-    :func:`~kg.graph.adjacency_with_co_mentions`).
+    :class:`csv.writer` writes, with each distinct value quoted once. `co_mentions` are
+    ``co_mentioned`` edges that `graph` does not hold (a build keeps them out of networkx,
+    where adding them cost more than writing them): they come last, in their order.
 
     >>> G = nx.MultiDiGraph(); _ = G.add_edge("a", "b, c", key="co_mentioned", articles=2)
     >>> "".join(generate_edges_csv(G)).splitlines()[1]
@@ -128,7 +128,7 @@ def generate_edges_csv(graph: nx.MultiDiGraph, adjacency: Adjacency | None = Non
     """
     field = _CsvFields()
     rows = [",".join(EDGE_COLUMNS) + "\n"]
-    for u, neighbours in graph.adjacency() if adjacency is None else adjacency:
+    for u, neighbours in graph.adjacency():
         source = field[u]
         for v, edges in neighbours.items():
             target = field[v]
@@ -138,6 +138,11 @@ def generate_edges_csv(graph: nx.MultiDiGraph, adjacency: Adjacency | None = Non
                     f"{field[d.get('articles', '')]},{field[d.get('first_date', '')]},"
                     f"{field[d.get('last_date', '')]}\n"
                 )
+    key = field["co_mentioned"]
+    rows.extend(
+        f"{field[u]},{field[v]},{key},,{field[count]},{field[first]},{field[last]}\n"
+        for u, v, count, first, last in co_mentions
+    )
     yield "".join(rows)
 
 
@@ -221,10 +226,11 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     return write_atomic(path, "\n".join(nx.generate_gexf(sorted_graph(graph))) + "\n")
 
 
-def to_node_link(graph: nx.MultiDiGraph, adjacency: Adjacency | None = None) -> bytes:
+def to_node_link(graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention] = ()) -> bytes:
     """networkx node-link JSON of a multigraph, in the graph's order: what
     ``networkx.node_link_graph(data, edges="edges")`` and :func:`read_node_link` read.
-    `adjacency` as for :func:`generate_edges_csv`.
+    `co_mentions` as for :func:`generate_edges_csv`: read back, the graph has them in the
+    order :func:`~kg.graph.add_co_mention_edges` gives.
 
     >>> G = nx.MultiDiGraph(); _ = G.add_edge("a", "b", key="k", n=1)
     >>> read_node_link_bytes(to_node_link(G)).edges["a", "b", "k"]
@@ -237,20 +243,25 @@ def to_node_link(graph: nx.MultiDiGraph, adjacency: Adjacency | None = None) -> 
         "nodes": [{"id": node, **d} for node, d in graph.nodes(data=True)],
         "edges": [  # the adjacency, not graph.edges(): the same order, a third faster
             {"source": u, "target": v, "key": key, **d}
-            for u, neighbours in (graph.adjacency() if adjacency is None else adjacency)
+            for u, neighbours in graph.adjacency()
             for v, edges in neighbours.items()
             for key, d in edges.items()
         ],
     }
+    data["edges"].extend(
+        {"source": u, "target": v, "key": "co_mentioned", "articles": count,
+         "first_date": first, "last_date": last}
+        for u, v, count, first, last in co_mentions
+    )  # fmt: skip
     return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def write_node_link(
-    graph: nx.MultiDiGraph, path: str | Path, adjacency: Adjacency | None = None
+    graph: nx.MultiDiGraph, path: str | Path, co_mentions: Iterable[CoMention] = ()
 ) -> Path:
     """Node-link JSON (see :func:`to_node_link`): the build's graph.json, which loads several
     times faster than GraphML."""
-    return write_atomic(path, to_node_link(graph, adjacency))
+    return write_atomic(path, to_node_link(graph, co_mentions))
 
 
 def read_node_link_bytes(data: bytes) -> nx.MultiDiGraph:
