@@ -150,6 +150,10 @@ class BuildResult:
         return self._mentions
 
 
+_REPORT_JSON = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+"""report.json is indented for reading; json.dumps indents in pure Python (0.2 s for an
+archive's report), orjson in a few milliseconds."""
+
 _OUTPUT_FILES = {
     "html": "graph.html",
     "graph": "graph.json",
@@ -584,10 +588,7 @@ def _write_outputs(
     outputs["graph"] = write_node_link(graph, files["graph"], co_mentions)
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
     outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph, co_mentions))
-    outputs["report"] = write_atomic(
-        files["report"],
-        json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-    )
+    outputs["report"] = write_atomic(files["report"], orjson.dumps(report, option=_REPORT_JSON))
     timings["export_tables"] = time.perf_counter() - stage
     outputs["rdf"], rdf_timings, ntriples = rdf.result()
     timings.update(rdf_timings)
