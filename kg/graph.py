@@ -181,28 +181,30 @@ class GraphBuilder:
             left, right = matrix[:, a], matrix[:, b]
             codes.append((np.minimum(left, right) * size + np.maximum(left, right)).ravel())
             when.append(np.repeat(article_day[rows], len(a)))
-        code = np.concatenate(codes)
-        day = np.concatenate(when)
-        order = np.argsort(code, kind="stable")
-        code, day = code[order], day[order]
+        span = len(dates) + 1  # one sort of pair and day together: day 0 is "no date"
+        key = np.concatenate(codes) * span + (np.concatenate(when) + 1)
+        key.sort()
+        code, day = np.divmod(key, span)
         starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-        counts = np.diff(np.r_[starts, len(code)])
-        dated = np.where(day >= 0, day, len(dates))
-        first = np.minimum.reduceat(dated, starts)
-        last = np.maximum.reduceat(day, starts)
-        keep = counts >= self.min_co_mentions
-        dates.append("")  # the first date of pairs never dated, and the last (index -1)
-        pair = code[starts[keep]]
+        ends = np.r_[starts[1:], len(code)]
+        undated = np.add.reduceat((day == 0).astype(np.int64), starts)
+        keep = ends - starts >= self.min_co_mentions
+        starts, ends, undated = starts[keep], ends[keep], undated[keep]
+        first = day[np.minimum(starts + undated, ends - 1)] - 1  # the first dated day, if any
+        last = day[ends - 1] - 1
+        dates.append("")  # the first and last dates of pairs never dated (index -1)
+        pair = code[starts]
         names_of = np.array(names, dtype=object)
-        one, other = names_of[pair // size], names_of[pair % size]
-        swap = other < one  # each pair in id order
+        id_order = np.argsort(np.argsort(names_of))  # each entity's place among the sorted ids
+        one, other = np.divmod(pair, size)
+        swap = id_order[other] < id_order[one]  # each pair in id order
         dates_of = np.array(dates, dtype=object)
         yield from zip(
-            np.where(swap, other, one).tolist(),
-            np.where(swap, one, other).tolist(),
-            counts[keep].tolist(),
-            dates_of[first[keep]].tolist(),
-            dates_of[last[keep]].tolist(),
+            names_of[np.where(swap, other, one)].tolist(),
+            names_of[np.where(swap, one, other)].tolist(),
+            (ends - starts).tolist(),
+            dates_of[first].tolist(),
+            dates_of[last].tolist(),
         )
 
 
