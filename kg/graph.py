@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -66,7 +67,10 @@ class GraphBuilder:
         self._by_url: dict[str, str] = {}
         self._entity_mentions: Counter[str] = Counter()
         self._entity_articles: Counter[str] = Counter()
-        self._co_mention_edges: list[CoMention] | None = None
+        self._co_mentions_counted = False
+        self.pending = PendingEdges()
+        """The mention and co-mention edges, kept out of the graph until :meth:`finish`
+        completes it (a build writes them from here: see :class:`PendingEdges`)."""
 
     def add(self, record: ArticleRecord, stats: MentionStats | None = None) -> None:
         """Fold in one article; `stats` is its :func:`mention_stats` when already computed
@@ -95,23 +99,27 @@ class GraphBuilder:
         stats = mention_stats(record) if stats is None else stats
         index = self._entity_index
         numbers = []
-        for entity_id, count, first_offset, in_title, in_lead in stats:
-            numbers.append(index.setdefault(entity_id, len(index)))
-            graph.add_edge(node, entity_id, "mentions", count=count, first_offset=first_offset,
-                           in_title=in_title, in_lead=in_lead)  # fmt: skip
+        for entity_id, count, *_ in stats:
+            known = len(index)
+            number = index.setdefault(entity_id, known)
+            if number == known:
+                graph.add_node(entity_id)  # where its first mention edge would have made it
+            numbers.append(number)
             self._entity_mentions[entity_id] += count
             self._entity_articles[entity_id] += 1
+        if stats:
+            self.pending.mentions.append((node, stats))
         if len(numbers) > 1:
             self._together.append((article.date, numbers))
         for link in article.links:
             self._links.append((node, link.url, link.title))
 
-    def finish(self, co_mentions: bool = True) -> nx.MultiDiGraph:
-        """Resolve links, add containment and co-mention edges, and return the graph.
+    def finish(self, complete: bool = True) -> nx.MultiDiGraph:
+        """Resolve links, add containment edges, and return the graph; with `complete`, add
+        the mention and co-mention edges too (:meth:`count_co_mentions`, :attr:`pending`).
 
-        With ``co_mentions=False`` the co-mention edges, the costliest part, wait for
-        :meth:`add_co_mentions`; a build writes its outputs from :meth:`co_mentions` without
-        ever putting them into networkx.
+        A build finishes with ``complete=False`` and writes its outputs from the graph and
+        :attr:`pending`: the edges reach networkx only if its caller asks for the graph.
         """
         graph = self._graph
         for entity_id in self._entity_index:
@@ -137,26 +145,25 @@ class GraphBuilder:
                 container = self.gazetteer.get(data.get("within", ""))
                 if container is not None and container.id in graph:
                     graph.add_edge(node, container.id, key="located_in")
-        if co_mentions:
-            self.add_co_mentions()
+        if complete:
+            self.count_co_mentions()
+            self.pending.add_to(graph)
+            self.pending = PendingEdges()
         return graph
 
-    def add_co_mentions(self) -> None:
-        """Add the ``co_mentioned`` edges to the graph that :meth:`finish` returned."""
-        add_co_mention_edges(self._graph, self.co_mentions())
-
-    def co_mentions(self) -> list[CoMention]:
-        """The ``co_mentioned`` edges as (entity, entity, articles, first date, last date):
-        the entity pairs named together in at least `min_co_mentions` articles, each pair in
-        id order. Counted once, after every record is in.
+    def count_co_mentions(self) -> list[CoMention]:
+        """The ``co_mentioned`` edges (into :attr:`pending`): the entity pairs named together
+        in at least `min_co_mentions` articles, each pair in id order. Counted once, after
+        every record is in.
 
         Counted with numpy over the pairs of every article at once: articles that name the
         same number of entities are stacked into one matrix, so an archive's millions of
         pairs take a few dozen array operations, not several per article."""
-        if self._co_mention_edges is None:
-            self._co_mention_edges = list(self._count_co_mentions())
+        if not self._co_mentions_counted:
+            self.pending.co_mentions = list(self._count_co_mentions())
+            self._co_mentions_counted = True
             self._together = []  # counted: free the memory
-        return self._co_mention_edges
+        return self.pending.co_mentions
 
     def _count_co_mentions(self) -> Iterator[CoMention]:
         if not self._together:
@@ -212,12 +219,38 @@ CoMention = tuple[str, str, int, str, str]
 """A ``co_mentioned`` edge: (entity, entity, articles, first date, last date)."""
 
 
-def add_co_mention_edges(graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention]) -> None:
-    """Add ``co_mentioned`` edges (see :meth:`GraphBuilder.co_mentions`) to `graph`."""
-    add_edge = graph.add_edge  # add_edges_from is slower for keyed edges
-    for u, v, count, first_date, last_date in co_mentions:
-        add_edge(u, v, "co_mentioned", articles=count, first_date=first_date,
-                 last_date=last_date)  # fmt: skip
+@dataclass
+class PendingEdges:
+    """Mention and co-mention edges that a build writes without putting them into networkx.
+
+    An archive has hundreds of thousands of each, and adding them to a networkx graph one by
+    one cost more than writing them out. The exports take them beside the graph and write
+    them after its own edges, in the order :meth:`add_to` adds them, so a graph read back
+    from graph.json is the one :meth:`add_to` completes (``kg.build(...).graph`` does).
+
+    >>> G = nx.MultiDiGraph(); G.add_nodes_from(["article:a", "tw", "us"])
+    >>> pending = PendingEdges([("article:a", (("tw", 2, 0, True, False),))], [("tw", "us", 3, "", "")])
+    >>> len(pending), pending.add_to(G), sorted(G.edges(keys=True))
+    (2, None, [('article:a', 'tw', 'mentions'), ('tw', 'us', 'co_mentioned')])
+    """
+
+    mentions: list[tuple[str, MentionStats]] = field(default_factory=list)
+    """Per article node with mentions, its :func:`mention_stats`."""
+    co_mentions: list[CoMention] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return sum(len(stats) for _, stats in self.mentions) + len(self.co_mentions)
+
+    def add_to(self, graph: nx.MultiDiGraph) -> None:
+        """Add the edges to `graph`: first the mentions, then the co-mentions."""
+        add_edge = graph.add_edge  # add_edges_from is slower for keyed edges
+        for node, stats in self.mentions:
+            for entity_id, count, first_offset, in_title, in_lead in stats:
+                add_edge(node, entity_id, "mentions", count=count, first_offset=first_offset,
+                         in_title=in_title, in_lead=in_lead)  # fmt: skip
+        for u, v, count, first_date, last_date in self.co_mentions:
+            add_edge(u, v, "co_mentioned", articles=count, first_date=first_date,
+                     last_date=last_date)  # fmt: skip
 
 
 MentionStats = tuple[tuple[str, int, int, bool, bool], ...]

@@ -56,13 +56,7 @@ from kg.export.tables import (
 )
 from kg.extract import GazetteerChange, Matcher, extract
 from kg.gazetteer import Gazetteer
-from kg.graph import (
-    CoMention,
-    GraphBuilder,
-    MentionStats,
-    add_co_mention_edges,
-    mention_stats,
-)
+from kg.graph import GraphBuilder, MentionStats, PendingEdges, mention_stats
 from kg.query import prepare_store, stores_survive_fork
 from kg.records import ArticleRecord, Mention, Skipped
 
@@ -106,11 +100,11 @@ class BuildResult:
         timings: dict[str, float] | None = None,
         outputs: dict[str, Path] | None = None,
         up_to_date: bool = False,
-        co_mentions: list[CoMention] | None = None,
+        pending: PendingEdges | None = None,
     ) -> None:
         self._graph = graph
-        self._co_mentions = co_mentions
-        """Co-mention edges the exports wrote but `graph` does not have yet."""
+        self._pending = pending
+        """Edges the exports wrote but `graph` does not have yet."""
         self._mentions = mentions
         self.counts = counts
         self.report = report
@@ -126,9 +120,9 @@ class BuildResult:
     def graph(self) -> nx.MultiDiGraph:
         if self._graph is None:
             self._graph = load(self.outputs["graph"])
-        if self._co_mentions:
-            add_co_mention_edges(self._graph, self._co_mentions)
-        self._co_mentions = None
+        if self._pending is not None:
+            self._pending.add_to(self._graph)
+            self._pending = None
         return self._graph
 
     @property
@@ -454,24 +448,25 @@ def _build(
 
     _stage("assembling the graph", opts.progress)
     clock = time.perf_counter()
-    graph = builder.finish(co_mentions=False)
-    write_rdf = functools.partial(_write_rdf_and_store, graph, out_dir, opts,
+    graph = builder.finish(complete=False)  # the edges stay in builder.pending: see PendingEdges
+    pending = builder.pending
+    write_rdf = functools.partial(_write_rdf_and_store, graph, pending, out_dir, opts,
                                   with_store=stores_survive_fork())  # fmt: skip
     rdf = (
         _Forked(write_rdf) if out_dir is not None else None
     )  # the RDF has no co-mention edges: it is written while they are counted
     try:
-        co_mentions = builder.co_mentions()  # networkx gets them only if result.graph is read
+        builder.count_co_mentions()
         timings["assemble"] = time.perf_counter() - clock
         report = _report(inputs, files, gaz, graph, report_files, mention_count)
-        report["counts"]["edges"] += len(co_mentions)
+        report["counts"]["edges"] += len(pending)
         result = BuildResult(
             graph=graph,
             mentions=mentions if out_dir is None else None,
             counts=report["counts"],
             report=report,
             timings=timings,
-            co_mentions=co_mentions,
+            pending=pending,
         )
         result.extracted, result.rechecked = len(todo), rechecked
         if out_dir is not None and rdf is not None:
@@ -479,7 +474,7 @@ def _build(
             clock = time.perf_counter()
             mentions_out.commit()
             articles_out.commit()
-            result.outputs = _write_outputs(graph, co_mentions, report, out_dir, opts, timings, rdf)
+            result.outputs = _write_outputs(graph, pending, report, out_dir, opts, timings, rdf)
             result.outputs.update(mentions=paths["mentions"], articles=paths["articles"])
             timings["export"] = time.perf_counter() - clock
             cache.save(files, cache.manifest(files, settings))
@@ -550,13 +545,17 @@ def _up_to_date(out_dir: Path, opts: BuildOptions, timings: dict) -> BuildResult
 
 
 def _write_rdf_and_store(
-    graph: nx.MultiDiGraph, out_dir: Path, opts: BuildOptions, with_store: bool = True
+    graph: nx.MultiDiGraph,
+    pending: PendingEdges,
+    out_dir: Path,
+    opts: BuildOptions,
+    with_store: bool = True,
 ) -> tuple[Path, dict[str, float], bytes | None]:
-    """Write the RDF file and prepare its query store; without `with_store`, return the
-    N-Triples for the caller to prepare the store with."""
+    """Write the RDF file (of `graph` and the `pending` mentions) and prepare its query
+    store; without `with_store`, return the N-Triples for the caller to prepare the store."""
     times = {}
     stage = time.perf_counter()
-    ntriples = sorted_ntriples(graph, opts.base)
+    ntriples = sorted_ntriples(graph, opts.base, pending)
     path = write_atomic(
         out_dir / f"graph.{SUFFIXES[opts.rdf_format]}",
         serialize_ntriples(ntriples, opts.rdf_format, opts.base),
@@ -573,21 +572,21 @@ def _write_rdf_and_store(
 
 
 def _write_outputs(
-    graph, co_mentions, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked
+    graph, pending, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked
 ) -> dict[str, Path]:
-    """Write every output, with the `co_mentions` that `graph` does not hold; `rdf` is the
+    """Write every output, with the `pending` edges that `graph` does not hold; `rdf` is the
     forked process writing the RDF file and its query store meanwhile (a third process would
     only contend for two cores)."""
     outputs = {}
     files = _output_paths(out_dir)
     stage = time.perf_counter()
     outputs["html"] = write_html(graph, files["html"], max_nodes=opts.max_nodes, view=opts.view,
-                                 focus=opts.focus, co_mentions=co_mentions)  # fmt: skip
+                                 focus=opts.focus, pending=pending)  # fmt: skip
     timings["export_html"] = time.perf_counter() - stage
     stage = time.perf_counter()
-    outputs["graph"] = write_node_link(graph, files["graph"], co_mentions)
+    outputs["graph"] = write_node_link(graph, files["graph"], pending)
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
-    outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph, co_mentions))
+    outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph, pending))
     outputs["report"] = write_atomic(files["report"], orjson.dumps(report, option=_REPORT_JSON))
     timings["export_tables"] = time.perf_counter() - stage
     outputs["rdf"], rdf_timings, ntriples = rdf.result()

@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 
 from kg.export.html import select_view, to_html, write_html
+from kg.graph import PendingEdges
 
 from .conftest import ROOT
 
@@ -98,24 +99,29 @@ def test_select_view_respects_the_budget(seeds_build):
     "options",
     [{"view": "entities"}, {"view": "articles"}, {"view": "all"}, {"focus": "joe-biden"}],
 )
-def test_select_view_draws_co_mentions_kept_out_of_the_graph(seeds_build, options):
-    """A build hands the page its co-mention edges beside the graph, not in it: the page
-    draws the same nodes and edges either way."""
+def test_select_view_draws_edges_kept_out_of_the_graph(seeds_build, options):
+    """A build hands the page its mention and co-mention edges beside the graph, not in it
+    (PendingEdges): the page draws the same nodes and edges either way."""
     full = seeds_build.graph
-    co_mentions = [
-        (u, v, d["articles"], d["first_date"], d["last_date"])
-        for u, v, key, d in full.edges(keys=True, data=True)
-        if key == "co_mentioned"
-    ]
-    assert co_mentions
+    pending = PendingEdges()
+    for u, v, key, d in full.edges(keys=True, data=True):
+        if key == "co_mentioned":
+            pending.co_mentions.append((u, v, d["articles"], d["first_date"], d["last_date"]))
+        elif key == "mentions":
+            stat = (v, d["count"], d["first_offset"], d["in_title"], d["in_lead"])
+            pending.mentions.append((u, (stat,)))
+    assert pending.co_mentions and pending.mentions
     partial = full.copy()
-    partial.remove_edges_from([(u, v, "co_mentioned") for u, v, *_ in co_mentions])
+    partial.remove_edges_from(
+        [(u, v, k) for u, v, k in full.edges(keys=True) if k in ("mentions", "co_mentioned")]
+    )
     expected = select_view(full, max_nodes=12, **options)
-    drawn = select_view(partial, max_nodes=12, co_mentions=co_mentions, **options)
+    drawn = select_view(partial, max_nodes=12, pending=pending, **options)
     assert sorted(drawn.nodes) == sorted(expected.nodes)
     assert sorted(drawn.edges(keys=True, data=True)) == sorted(expected.edges(keys=True, data=True))
-    if "focus" in options or options["view"] == "entities":
-        assert any(key == "co_mentioned" for *_, key in drawn.edges(keys=True))
+    assert not any(k in ("mentions", "co_mentioned") for *_, k in partial.edges(keys=True))
+    kinds = {key for *_, key in drawn.edges(keys=True)}
+    assert "co_mentioned" in kinds if options.get("view") == "entities" else "mentions" in kinds
 
 
 @pytest.mark.browser

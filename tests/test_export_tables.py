@@ -11,6 +11,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kg.export.rdf import sorted_ntriples
 from kg.export.tables import (
     EDGE_COLUMNS,
     article_row,
@@ -21,9 +22,9 @@ from kg.export.tables import (
     to_node_link,
 )
 from kg.gazetteer import Entity, Gazetteer
-from kg.graph import GraphBuilder, add_co_mention_edges
+from kg.graph import GraphBuilder
 from kg.pipeline import process_file
-from kg.records import Article, ArticleRecord
+from kg.records import Article, ArticleRecord, Link
 
 from .conftest import SEEDS
 
@@ -104,31 +105,49 @@ def _ordered(graph: nx.MultiDiGraph) -> list:
         st.tuples(
             st.sampled_from(["", "2020-01-02", "2021-05-06"]),
             st.lists(st.sampled_from(_PLACES), max_size=6, unique=True),
+            st.sampled_from(["", "p4", "p5"]),
+            st.lists(st.integers(0, 9), max_size=2),
         ),
         max_size=10,
     ),
 )
-def test_co_mentions_kept_out_of_networkx_are_written_as_the_graph_would_hold_them(articles):
-    """A build writes its co-mention edges from the builder's list, never adding them to
-    networkx: graph.json reads back to the graph that holds them, edge order included (also
-    where a containment edge joins the same two places), and edges.csv has the same rows."""
+def test_pending_edges_are_written_as_the_graph_would_hold_them(articles):
+    """A build writes its mention and co-mention edges from the builder's lists, never
+    adding them to networkx: graph.json reads back to the graph that holds them, edge order
+    included (publishers that are also mentioned, related links, a containment edge and a
+    co-mention between the same two places), edges.csv has the same rows and the RDF the
+    same triples."""
     within = {"p0": "p4", "p1": "p0", "p2": "p0", "p3": "p5"}  # p0-p4: both kinds of edge
     gazetteer = Gazetteer(
         [Entity(id=p, type="place", name=f"地{p}", en=p, within=within.get(p, "")) for p in _PLACES]
     )
     built = []
-    for co_in_networkx in (True, False):
+    for complete in (True, False):
         builder = GraphBuilder(gazetteer, min_co_mentions=1)
-        for number, (date, places) in enumerate(articles):
-            article = Article(id=f"a{number}", path=f"a{number}.md", title="", text="", date=date)
-            builder.add(ArticleRecord(article), tuple((p, 1, 0, False, False) for p in places))
-        built.append((builder.finish(co_mentions=co_in_networkx), builder.co_mentions()))
-    (full, _), (partial, co_mentions) = built
-    back = read_node_link_bytes(to_node_link(partial, co_mentions))
+        for number, (date, places, publisher, links) in enumerate(articles):
+            article = Article(
+                id=f"a{number}", path=f"a{number}.md", title="", text="", date=date,
+                url=f"https://x.org/a{number}",
+                links=tuple(Link(f"https://x.org/a{to}", "") for to in links),
+            )  # fmt: skip
+            stats = tuple((p, 1 + len(p), 0, False, True) for p in places)
+            builder.add(ArticleRecord(article, publisher_id=publisher), stats)
+        graph = builder.finish(complete=complete)
+        builder.count_co_mentions()
+        built.append((graph, builder.pending))
+    (full, _), (partial, pending) = built
+    first_seen: list[str] = []  # nodes in order of first appearance, as networkx made them
+    for number, (_, places, publisher, _) in enumerate(articles):
+        for node in (f"article:a{number}", publisher, *places):
+            if node and node not in first_seen:
+                first_seen.append(node)
+    assert [n for n, d in partial.nodes(data=True) if not d.get("stub")] == first_seen
+    back = read_node_link_bytes(to_node_link(partial, pending))
     assert _ordered(back) == _ordered(full)
     assert dict(back.nodes(data=True)) == dict(full.nodes(data=True))
-    assert sorted("".join(generate_edges_csv(partial, co_mentions)).splitlines()) == sorted(
+    assert sorted("".join(generate_edges_csv(partial, pending)).splitlines()) == sorted(
         "".join(generate_edges_csv(full)).splitlines()
     )
-    add_co_mention_edges(partial, co_mentions)
+    assert sorted_ntriples(partial, pending=pending) == sorted_ntriples(full)
+    pending.add_to(partial)
     assert _ordered(partial) == _ordered(full)

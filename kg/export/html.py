@@ -20,14 +20,13 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
 import networkx as nx
 
 from kg.export import write_atomic
-from kg.graph import CoMention, add_co_mention_edges, entity_nodes
+from kg.graph import PendingEdges, entity_nodes
 
 VIEWS = ("auto", "entities", "articles", "all")
 DEFAULT_MAX_NODES = 250
@@ -62,7 +61,7 @@ def select_view(
     max_nodes: int = DEFAULT_MAX_NODES,
     view: str = "auto",
     focus: str | None = None,
-    co_mentions: Iterable[CoMention] = (),
+    pending: PendingEdges | None = None,
 ) -> nx.MultiDiGraph:
     """The subgraph the page draws, within `max_nodes`.
 
@@ -70,33 +69,39 @@ def select_view(
     and their strongest co-mention links. ``articles`` draws the most-linked articles with
     their publishers; ``all`` mixes entities and the articles that mention them most.
     `focus` (an entity id or name) draws that entity's neighbourhood instead.
-    `co_mentions` are co-mention edges not yet in `graph` (a build keeps them out of
-    networkx); those between drawn nodes are drawn.
+    `pending` are a build's edges that `graph` does not hold (:class:`~kg.graph.PendingEdges`):
+    the entities view takes the co-mentions it draws from them, the other views a copy of
+    the graph with all of them.
     """
-    co_mentions = list(co_mentions)
     if view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}")
+    if view == "auto":
+        view = "all" if graph.number_of_nodes() <= max_nodes else "entities"
+    if pending is not None and (focus or view != "entities"):
+        graph = graph.copy()
+        pending.add_to(graph)
+        pending = None
     if focus:
         from kg.errors import KgError
 
         center = find_node(graph, focus)
         if center is None:
             raise KgError(f"--focus {focus!r}: no entity of that id or name in the graph")
-        partners = {v for u, v, *_ in co_mentions if u == center}
-        partners.update(u for u, v, *_ in co_mentions if v == center)
         neighbours = sorted(
-            set(graph.predecessors(center)) | set(graph.successors(center)) | partners,
+            set(graph.predecessors(center)) | set(graph.successors(center)),
             key=lambda n: (-graph.nodes[n].get("mentions", 0), graph.nodes[n].get("date", ""), n),
         )
         keep = [center, *neighbours[: max_nodes - 1]]
-        return _subgraph(graph, keep, co_mentions)
-    if view == "auto":
-        view = "all" if graph.number_of_nodes() <= max_nodes else "entities"
+        return graph.subgraph(keep).copy()
     if view == "all" and graph.number_of_nodes() <= max_nodes:
         return _without_co_mentions(graph.copy())
     entities = entity_nodes(graph)
     if view == "entities":
-        sub = _subgraph(graph, entities[:max_nodes], co_mentions)
+        sub = graph.subgraph(entities[:max_nodes]).copy()
+        if pending is not None:
+            PendingEdges(
+                co_mentions=[e for e in pending.co_mentions if e[0] in sub and e[1] in sub]
+            ).add_to(sub)
         sub.remove_edges_from(_weak_links(sub, STRONGEST_LINKS))
         return sub
     articles = sorted(
@@ -106,19 +111,10 @@ def select_view(
     if view == "articles":
         keep = articles[: max_nodes * 3 // 4]
         publishers = {graph.nodes[a].get("publisher") for a in keep} - {"", None}
-        return _subgraph(graph, [*keep, *sorted(publishers)][:max_nodes], co_mentions)
+        return graph.subgraph([*keep, *sorted(publishers)][:max_nodes]).copy()
     keep = entities[: max_nodes // 2]
     keep += articles[: max_nodes - len(keep)]
     return _without_co_mentions(graph.subgraph(keep).copy())
-
-
-def _subgraph(
-    graph: nx.MultiDiGraph, nodes: Iterable[str], co_mentions: list[CoMention]
-) -> nx.MultiDiGraph:
-    """A copy of the subgraph on `nodes`, with the co-mention edges between them."""
-    sub = graph.subgraph(nodes).copy()
-    add_co_mention_edges(sub, (edge for edge in co_mentions if edge[0] in sub and edge[1] in sub))
-    return sub
 
 
 def _weak_links(graph: nx.MultiDiGraph, per_node: int) -> list[tuple[str, str, str]]:
@@ -224,12 +220,12 @@ def to_html(
     view: str = "auto",
     focus: str | None = None,
     heading: str = "kg knowledge graph",
-    co_mentions: Iterable[CoMention] = (),
+    pending: PendingEdges | None = None,
 ) -> str:
-    """The whole page as one string (`co_mentions` as for :func:`select_view`)."""
+    """The whole page as one string (`pending` as for :func:`select_view`)."""
     import pyvis
 
-    sub = select_view(graph, max_nodes, view, focus, co_mentions)
+    sub = select_view(graph, max_nodes, view, focus, pending)
     nodes, edges = page_data(sub)
     lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
     counts = {k: 0 for k in STYLE}

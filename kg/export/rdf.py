@@ -32,7 +32,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.export import write_atomic
-from kg.graph import ARTICLE_PREFIX
+from kg.graph import ARTICLE_PREFIX, PendingEdges
 
 DEFAULT_BASE = "https://example.org/kg/"
 SCHEMA = "http://schema.org/"
@@ -78,8 +78,12 @@ def node_iri(node: str, base: str = DEFAULT_BASE) -> str:
     return f"{base}entity/{quote(node, safe='-')}"
 
 
-def generate_ntriples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[str]:
-    """N-Triples lines of the graph, unsorted (pure string formatting: fast at archive size)."""
+def generate_ntriples(
+    graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, pending: PendingEdges | None = None
+) -> Iterator[str]:
+    """N-Triples lines of the graph and of a build's `pending` mention edges (which it does
+    not hold: :class:`~kg.graph.PendingEdges`), unsorted (pure string formatting: fast at
+    archive size)."""
     s = SCHEMA
     iris = {node: _iri(node_iri(node, base)) for node in graph.nodes}
     for node, d in graph.nodes(data=True):
@@ -125,14 +129,21 @@ def generate_ntriples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Itera
     for u, v, key in graph.edges(keys=True):
         if key in predicates:
             yield f"{iris[u]} <{s}{predicates[key]}> {iris[v]} .\n"
+    for node, stats in pending.mentions if pending is not None else ():
+        article = iris[node]
+        for entity_id, *_ in stats:
+            yield f"{article} <{s}mentions> {iris[entity_id]} .\n"
 
 
-def sorted_ntriples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> bytes:
-    """The graph's N-Triples, sorted and without repeats: the canonical form that every RDF
-    output is written from, and that the query store is kept in step with
-    (:func:`kg.query.prepare_store`)."""
+def sorted_ntriples(
+    graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, pending: PendingEdges | None = None
+) -> bytes:
+    """The graph's N-Triples (`pending` as for :func:`generate_ntriples`), sorted and without
+    repeats: the canonical form that every RDF output is written from, and that the query
+    store is kept in step with (:func:`kg.query.prepare_store`)."""
     # sorted as UTF-8 bytes: the same order as the strings' (code points), and faster
-    return b"".join(sorted({line.encode() for line in generate_ntriples(graph, base)}))
+    lines = generate_ntriples(graph, base, pending)
+    return b"".join(sorted({line.encode() for line in lines}))
 
 
 def serialize_ntriples(ntriples: bytes, format: str = "turtle", base: str = DEFAULT_BASE) -> bytes:

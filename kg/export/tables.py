@@ -20,7 +20,7 @@ import networkx as nx
 import orjson
 
 from kg.export import write_atomic
-from kg.graph import CoMention, entity_nodes
+from kg.graph import PendingEdges, entity_nodes
 from kg.records import ArticleRecord
 
 _LINE = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
@@ -115,12 +115,11 @@ class _CsvFields(dict):
 
 
 def generate_edges_csv(
-    graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention] = ()
+    graph: nx.MultiDiGraph, pending: PendingEdges | None = None
 ) -> Iterator[str]:
     """CSV rows of every edge, in the graph's order (the same for the same input): what
-    :class:`csv.writer` writes, with each distinct value quoted once. `co_mentions` are
-    ``co_mentioned`` edges that `graph` does not hold (a build keeps them out of networkx,
-    where adding them cost more than writing them): they come last, in their order.
+    :class:`csv.writer` writes, with each distinct value quoted once. The `pending` edges
+    of a build, which `graph` does not hold, come last (see :class:`~kg.graph.PendingEdges`).
 
     >>> G = nx.MultiDiGraph(); _ = G.add_edge("a", "b, c", key="co_mentioned", articles=2)
     >>> "".join(generate_edges_csv(G)).splitlines()[1]
@@ -138,11 +137,19 @@ def generate_edges_csv(
                     f"{field[d.get('articles', '')]},{field[d.get('first_date', '')]},"
                     f"{field[d.get('last_date', '')]}\n"
                 )
-    key = field["co_mentioned"]
-    rows.extend(
-        f"{field[u]},{field[v]},{key},,{field[count]},{field[first]},{field[last]}\n"
-        for u, v, count, first, last in co_mentions
-    )
+    if pending is not None:
+        key = field["mentions"]
+        for node, stats in pending.mentions:
+            source = field[node]
+            rows.extend(
+                f"{source},{field[entity_id]},{key},{field[count]},,,\n"
+                for entity_id, count, *_ in stats
+            )
+        key = field["co_mentioned"]
+        rows.extend(
+            f"{field[u]},{field[v]},{key},,{field[count]},{field[first]},{field[last]}\n"
+            for u, v, count, first, last in pending.co_mentions
+        )
     yield "".join(rows)
 
 
@@ -226,11 +233,11 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     return write_atomic(path, "\n".join(nx.generate_gexf(sorted_graph(graph))) + "\n")
 
 
-def to_node_link(graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention] = ()) -> bytes:
+def to_node_link(graph: nx.MultiDiGraph, pending: PendingEdges | None = None) -> bytes:
     """networkx node-link JSON of a multigraph, in the graph's order: what
     ``networkx.node_link_graph(data, edges="edges")`` and :func:`read_node_link` read.
-    `co_mentions` as for :func:`generate_edges_csv`: read back, the graph has them in the
-    order :func:`~kg.graph.add_co_mention_edges` gives.
+    `pending` as for :func:`generate_edges_csv`: read back, the graph holds those edges as
+    :meth:`PendingEdges.add_to <kg.graph.PendingEdges.add_to>` adds them.
 
     >>> G = nx.MultiDiGraph(); _ = G.add_edge("a", "b", key="k", n=1)
     >>> read_node_link_bytes(to_node_link(G)).edges["a", "b", "k"]
@@ -248,20 +255,27 @@ def to_node_link(graph: nx.MultiDiGraph, co_mentions: Iterable[CoMention] = ()) 
             for key, d in edges.items()
         ],
     }
-    data["edges"].extend(
-        {"source": u, "target": v, "key": "co_mentioned", "articles": count,
-         "first_date": first, "last_date": last}
-        for u, v, count, first, last in co_mentions
-    )  # fmt: skip
+    if pending is not None:
+        data["edges"].extend(
+            {"source": node, "target": entity_id, "key": "mentions", "count": count,
+             "first_offset": first_offset, "in_title": in_title, "in_lead": in_lead}
+            for node, stats in pending.mentions
+            for entity_id, count, first_offset, in_title, in_lead in stats
+        )  # fmt: skip
+        data["edges"].extend(
+            {"source": u, "target": v, "key": "co_mentioned", "articles": count,
+             "first_date": first, "last_date": last}
+            for u, v, count, first, last in pending.co_mentions
+        )  # fmt: skip
     return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def write_node_link(
-    graph: nx.MultiDiGraph, path: str | Path, co_mentions: Iterable[CoMention] = ()
+    graph: nx.MultiDiGraph, path: str | Path, pending: PendingEdges | None = None
 ) -> Path:
     """Node-link JSON (see :func:`to_node_link`): the build's graph.json, which loads several
     times faster than GraphML."""
-    return write_atomic(path, to_node_link(graph, co_mentions))
+    return write_atomic(path, to_node_link(graph, pending))
 
 
 def read_node_link_bytes(data: bytes) -> nx.MultiDiGraph:
