@@ -238,8 +238,8 @@ def main() -> None:
         edited = work / "gazetteer"  # the same, plus one new record (a name that news uses)
         shutil.copytree(args.gazetteer, edited)
         (edited / "zz-bench-edit.yaml").write_text(
-            "- id: bench-columnist\n  type: person\n  name: 陳聰聲\n  en: Chan Chung-sing\n"
-            "  desc: a Citizen News columnist\n",
+            "- id: bench-ifc\n  type: place\n  name: 國際金融中心\n"
+            "  en: International Finance Centre\n  desc: an edit for the benchmark\n",
             encoding="utf-8",
         )
         edit_build = [a for a in kg if a != "-q"]
