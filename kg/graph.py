@@ -11,7 +11,8 @@ are institutions) and ``article`` (``stub`` True for linked articles not in the 
 Edges (key): ``mentions`` article→entity (count, first_offset, in_title, in_lead),
 ``published_by`` article→publisher, ``related`` article→article, ``co_mentioned``
 entity→entity in id order for pairs named together in at least `min_co_mentions` articles
-(articles, first_date, last_date), ``located_in`` place→place.
+(articles, first_date, last_date), ``located_in`` place→place. A build keeps the mention
+and co-mention edges beside the graph until it is asked for (:class:`PendingEdges`).
 
 Examples
 --------
