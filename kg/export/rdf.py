@@ -129,10 +129,11 @@ def generate_ntriples(
     for u, v, key in graph.edges(keys=True):
         if key in predicates:
             yield f"{iris[u]} <{s}{predicates[key]}> {iris[v]} .\n"
+    mentions = f"<{s}{predicates['mentions']}>"
     for node, stats in pending.mentions if pending is not None else ():
         article = iris[node]
         for entity_id, *_ in stats:
-            yield f"{article} <{s}mentions> {iris[entity_id]} .\n"
+            yield f"{article} {mentions} {iris[entity_id]} .\n"
 
 
 def sorted_ntriples(
