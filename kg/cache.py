@@ -253,6 +253,31 @@ class Cache:
                 if not old.name.endswith(f"-{current}.pickle"):
                     old.unlink(missing_ok=True)
 
+    def save_checkpoint(self, header: dict, state: Any) -> None:
+        """Keep `state` (the reduce's, after the build's last file) with a `header` that
+        :meth:`load_checkpoint` checks before loading the state itself."""
+        if self.folder is not None:
+            header = {**header, "salt": self._memo_salt(self.gazetteer)}
+            blob = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomic(
+                self.folder / "checkpoint.pickle",
+                blob + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL),
+            )
+
+    def load_checkpoint(self, accept: Callable[[dict], bool]) -> Any:
+        """The state :meth:`save_checkpoint` kept, if kg's code and the gazetteer are the same
+        and `accept` takes its header; else None."""
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / "checkpoint.pickle", "rb") as file:
+                header = pickle.load(file)
+                if header.get("salt") != self._memo_salt(self.gazetteer) or not accept(header):
+                    return None
+                return pickle.load(file)
+        except Exception:  # missing or damaged: the reduce starts from the first file
+            return None
+
     def close(self) -> None:
         if self._db is not None:
             self._db.commit()

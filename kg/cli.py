@@ -107,9 +107,14 @@ def build(
                 if result.rechecked
                 else ""
             )
+            resumed = (
+                f"; the reduce resumed after the last build's {result.resumed}"
+                if result.resumed
+                else ""
+            )
             click.echo(
                 f"{result.extracted} files extracted, {c['files'] - result.extracted} "
-                f"from the cache{rechecked}",
+                f"from the cache{rechecked}{resumed}",
                 err=True,
             )
         stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())

@@ -73,6 +73,11 @@ class GraphBuilder:
         """The mention and co-mention edges, kept out of the graph until :meth:`finish`
         completes it (a build writes them from here: see :class:`PendingEdges`)."""
 
+    def __getstate__(self) -> dict:
+        """Pickled without the gazetteer, which a build keeps apart: set
+        :attr:`gazetteer` again after loading (a build resumes its reduce this way)."""
+        return {**self.__dict__, "gazetteer": None}
+
     def add(self, record: ArticleRecord, stats: MentionStats | None = None) -> None:
         """Fold in one article; `stats` is its :func:`mention_stats` when already computed
         (a worker process computes them, so the record can travel without its mentions)."""

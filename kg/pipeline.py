@@ -28,6 +28,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import shutil
 import signal
 import sys
 import time
@@ -42,7 +43,7 @@ import orjson
 from kg import __version__
 from kg import gazetteer as gazetteer_module
 from kg.articles import discover, read_article
-from kg.cache import Cache, content_digest
+from kg.cache import Cache, Job, content_digest
 from kg.errors import ArticleError, KgError
 from kg.export import write_atomic
 from kg.export.html import DEFAULT_MAX_NODES, write_html
@@ -115,6 +116,8 @@ class BuildResult:
         """Files read and extracted; the others' records came from the cache."""
         self.rechecked = 0
         """Cached files checked against an edit of the gazetteer (and kept unless affected)."""
+        self.resumed = 0
+        """Files folded by the last build, whose reduce this one resumed (:class:`_Fold`)."""
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -277,20 +280,75 @@ def _parallel(function: Callable, jobs: Sequence[tuple[str, str]], workers: int,
 # --- the reduce step --------------------------------------------------------------------
 
 
-class _StreamedLines:
-    """A JSON-lines file written as records arrive, renamed into place on success."""
+@dataclass
+class _Fold:
+    """The reduce's state after the first `files` input files. A build keeps it in the
+    cache, so that the next one, when it only adds files after those (an archive that
+    grows at its end), folds only the new files (:func:`_resume`)."""
 
-    def __init__(self, path: Path | None) -> None:
+    builder: GraphBuilder
+    report_files: list[dict] = dataclasses.field(default_factory=list)
+    seen_urls: dict[str, str] = dataclasses.field(default_factory=dict)
+    mention_count: int = 0
+    files: int = 0
+
+
+def _resume(
+    cache: Cache, files: Sequence[Job], todo: Sequence[Job], paths: dict[str, Path],
+    fold_settings: str,
+) -> _Fold | None:  # fmt: skip
+    """The last build's reduce state, if this build's files begin with exactly that build's
+    files (same paths, same content, same code, gazetteer and settings), none of which is to
+    be extracted again, and its mentions.jsonl and articles.jsonl are as it left them."""
+    redo = set(todo)
+
+    def accept(header: dict) -> bool:
+        done = files[: header["files"]]
+        outputs = header["outputs"].items()
+        return (
+            len(done) == header["files"]
+            and not any(job in redo for job in done)
+            and all(_stamp(paths[name]) == tuple(stamp) for name, stamp in outputs)
+            and cache.manifest(done, fold_settings) == header["manifest"]
+        )
+
+    return cache.load_checkpoint(accept)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """Size and modification time: enough to tell that an output is as a build left it (a
+    copy that keeps the time, as ``cp -p`` and ``shutil.copytree`` do, counts as the same)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+class _StreamedLines:
+    """A JSON-lines file written as records arrive, renamed into place on success;
+    `continued`, it starts as a copy of the file already there (a resumed reduce's)."""
+
+    def __init__(self, path: Path | None, continued: bool = False) -> None:
         self.path = path
         self._tmp = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            self._tmp = open(self._tmp_path, "wb", buffering=1 << 20)  # noqa: SIM115
+            if continued:
+                shutil.copyfile(path, self._tmp_path)
+            self._tmp = open(self._tmp_path, "ab", buffering=1 << 20)  # noqa: SIM115
 
     def write(self, lines: bytes) -> None:
         if self._tmp is not None:
             self._tmp.write(lines)
+
+    def close(self) -> tuple[int, int]:
+        """Stop writing (:meth:`commit` still renames): the file's :func:`_stamp`."""
+        if self._tmp is None:
+            return (-1, -1)
+        self._tmp.close()
+        return _stamp(self._tmp_path)
 
     def commit(self) -> None:
         if self._tmp is not None and self.path is not None:
@@ -398,19 +456,24 @@ def _build(
     rechecked = sum(map(len, stale.values()))
 
     clock = time.perf_counter()
-    builder = GraphBuilder(gaz, opts.min_co_mentions)
     mentions: list[Mention] = []
-    mention_count = 0
-    report_files: list[dict] = []
-    seen_urls: dict[str, str] = {}
     paths = _output_paths(out_dir) if out_dir is not None else {}
-    mentions_out = _StreamedLines(paths.get("mentions"))
-    articles_out = _StreamedLines(paths.get("articles"))
+    fold_settings = repr(opts.min_co_mentions)
+    fold = _resume(cache, files, todo, paths, fold_settings) if out_dir is not None else None
+    resumed = fold is not None
+    if fold is None:
+        fold = _Fold(GraphBuilder(gaz, opts.min_co_mentions))
+    fold.builder.gazetteer = gaz
+    builder, report_files, seen_urls = fold.builder, fold.report_files, fold.seen_urls
+    mention_count = fold.mention_count
+    remaining = files[fold.files :]
+    mentions_out = _StreamedLines(paths.get("mentions"), continued=resumed)
+    articles_out = _StreamedLines(paths.get("articles"), continued=resumed)
     fresh = _parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None,
                       cache.needs_digests(todo))  # fmt: skip
     try:
-        results = cache.merge(files, todo, fresh)
-        for blob in _progress(results, len(files), opts.progress):
+        results = cache.merge(remaining, todo, fresh)
+        for blob in _progress(results, len(remaining), opts.progress):
             mapped: Mapped = pickle.loads(blob)
             if isinstance(mapped, Skipped):
                 report_files.append(
@@ -444,6 +507,15 @@ def _build(
         raise
     finally:
         fresh.close()  # after an error too, the workers end now, not with its traceback
+    fold.files, fold.mention_count = len(files), mention_count
+    checkpoint = None
+    if out_dir is not None and cache.folder is not None:  # kept while the build goes on
+        header = {
+            "files": len(files),
+            "manifest": cache.manifest(files, fold_settings),
+            "outputs": {"mentions": mentions_out.close(), "articles": articles_out.close()},
+        }
+        checkpoint = _Forked(functools.partial(cache.save_checkpoint, header, fold))
     timings["read_and_extract"] = time.perf_counter() - clock
 
     _stage("assembling the graph", opts.progress)
@@ -469,6 +541,7 @@ def _build(
             pending=pending,
         )
         result.extracted, result.rechecked = len(todo), rechecked
+        result.resumed = len(files) - len(remaining)
         if out_dir is not None and rdf is not None:
             _stage("writing the outputs", opts.progress)
             clock = time.perf_counter()
@@ -478,12 +551,16 @@ def _build(
             result.outputs.update(mentions=paths["mentions"], articles=paths["articles"])
             timings["export"] = time.perf_counter() - clock
             cache.save(files, cache.manifest(files, settings))
+            if checkpoint is not None:
+                checkpoint.result()
             write_atomic(
                 out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n"
             )
     except BaseException:
         if rdf is not None:
             rdf.cancel()  # a failed build must not write graph.ttl after the error
+        if checkpoint is not None:
+            checkpoint.cancel()
         raise
     _raise_if_strict(report, opts)
     return result

@@ -62,3 +62,15 @@ def test_results_of_another_gazetteer_are_stale_until_refreshed(tmp_path):
     second.close()
     assert Cache(tmp_path / "cache", "gazetteer-2", "code").stale(jobs) == {}
     assert Cache(tmp_path / "cache", "gazetteer-2", "other code").missing(jobs) == jobs
+
+
+def test_a_checkpoint_is_given_back_only_to_the_same_code_and_gazetteer_when_accepted(tmp_path):
+    cache = Cache(tmp_path / "cache", "gazetteer-1", "code")
+    cache.save_checkpoint({"files": 2}, {"state": [1, 2]})
+    assert cache.load_checkpoint(lambda header: header["files"] == 2) == {"state": [1, 2]}
+    assert cache.load_checkpoint(lambda header: False) is None
+    assert Cache(tmp_path / "cache", "gazetteer-2", "code").load_checkpoint(bool) is None
+    assert Cache(tmp_path / "cache", "gazetteer-1", "new code").load_checkpoint(bool) is None
+    (tmp_path / "cache" / "checkpoint.pickle").write_bytes(b"damaged")
+    assert cache.load_checkpoint(bool) is None
+    assert Cache(None, "gazetteer-1", "code").load_checkpoint(bool) is None

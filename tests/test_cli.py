@@ -34,6 +34,23 @@ def test_build_writes_every_output(built):
     assert "outputs up to date: nothing changed since the last build" in again.stderr
 
 
+def test_a_rebuild_after_files_were_added_at_the_end_says_it_resumed(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    seeds = sorted(SEEDS.iterdir())
+    for path in seeds[:2]:
+        shutil.copy(path, corpus)
+    build = ("build", str(corpus), "--out", str(tmp_path / "out"), "--gazetteer", str(GAZETTEER))
+    run_kg(*build, check=True)
+    shutil.copy(seeds[2], corpus)
+    result = run_kg(*build)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "1 files extracted, 2 from the cache; the reduce resumed after the last build's 2"
+        in result.stderr
+    )
+
+
 def test_mentions_have_the_documented_fields_and_exact_offsets(built):
     out, _ = built
     texts = {}

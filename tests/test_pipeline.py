@@ -17,7 +17,7 @@ from kg import pipeline
 from kg.errors import KgError
 from kg.records import Skipped
 
-from .conftest import GAZETTEER, SEEDS
+from .conftest import DATA, GAZETTEER, SEEDS
 
 
 def test_build_in_memory_prints_nothing(capsys):
@@ -297,6 +297,87 @@ _OUTPUTS = ("graph.html", "graph.ttl", "graph.json", "mentions.jsonl", "articles
 def _assert_same_outputs(out, clean):
     for name in _OUTPUTS:
         assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def _growing_archive(root: Path) -> tuple[Path, list[Path]]:
+    """An archive of the test articles (bad files, a duplicate, links between articles) and
+    the files to add after them: the seeds, and a second copy of an earlier article."""
+    corpus = root / "in"
+    shutil.copytree(DATA / "articles", corpus)
+    later = [corpus / "seeds" / path.name for path in sorted(SEEDS.iterdir())]
+    later.append(corpus / "zz-copies" / "article_38092.md")
+    return corpus, later
+
+
+def _add(files: list[Path]) -> None:
+    for path in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        source = SEEDS / path.name if path.parent.name == "seeds" else None
+        if source is None:
+            source = DATA / "articles" / "hkcnews" / "articles" / "38001-39000" / path.name
+        shutil.copy(source, path)
+
+
+def test_files_added_after_the_last_build_resume_its_reduce_and_build_as_a_clean_build(
+    tmp_path, test_gazetteer
+):
+    corpus, later = _growing_archive(tmp_path)
+    out = tmp_path / "out"
+    first = kg.build([corpus], gazetteer=test_gazetteer, out=out)
+    _add(later)
+    result = kg.build([corpus], gazetteer=test_gazetteer, out=out)
+    assert result.resumed == first.counts["files"] and result.extracted == len(later)
+    assert any("duplicate" in f.get("reason", "") for f in result.report["files"][-1:])
+    kg.build([corpus], gazetteer=test_gazetteer, out=tmp_path / "clean", cache=False)
+    _assert_same_outputs(out, tmp_path / "clean")
+    _add([corpus / "zz-copies" / "article_38097.md"])  # and again, from the resumed build
+    again = kg.build([corpus], gazetteer=test_gazetteer, out=out)
+    assert again.resumed == result.counts["files"] and again.extracted == 1
+    kg.build([corpus], gazetteer=test_gazetteer, out=tmp_path / "clean", cache=False)
+    _assert_same_outputs(out, tmp_path / "clean")
+
+
+def _added_before_the_others(corpus: Path, out: Path) -> dict:
+    shutil.copy(SEEDS / "000_323ab91d2ebe280f.txt", corpus / "000-first.txt")
+    return {}
+
+
+def _earlier_file_edited(corpus: Path, out: Path) -> dict:
+    path = corpus / "hkcnews" / "articles" / "38001-39000" / "article_38092.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n立法會\n", encoding="utf-8")
+    return {}
+
+
+def _output_touched(corpus: Path, out: Path) -> dict:
+    (out / "mentions.jsonl").write_bytes((out / "mentions.jsonl").read_bytes())
+    return {}
+
+
+def _checkpoint_damaged(corpus: Path, out: Path) -> dict:
+    (out / ".kg-cache" / "checkpoint.pickle").write_bytes(b"not a pickle")
+    return {}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _added_before_the_others,
+        _earlier_file_edited,
+        _output_touched,
+        _checkpoint_damaged,
+        lambda corpus, out: {"min_co_mentions": 1},  # another setting of the reduce
+    ],
+)
+def test_a_rebuild_that_cannot_resume_the_reduce_folds_every_file(tmp_path, test_gazetteer, change):
+    corpus, later = _growing_archive(tmp_path)
+    out = tmp_path / "out"
+    kg.build([corpus], gazetteer=test_gazetteer, out=out)
+    _add(later)
+    settings = change(corpus, out)
+    result = kg.build([corpus], gazetteer=test_gazetteer, out=out, **settings)
+    assert result.resumed == 0 and not result.up_to_date
+    kg.build([corpus], gazetteer=test_gazetteer, out=tmp_path / "clean", cache=False, **settings)
+    _assert_same_outputs(out, tmp_path / "clean")
 
 
 def _edit(gazetteer, entity_id, **changes):
