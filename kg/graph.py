@@ -69,14 +69,19 @@ class GraphBuilder:
         self._entity_mentions: Counter[str] = Counter()
         self._entity_articles: Counter[str] = Counter()
         self._co_mentions_counted = False
+        self._stub_urls: list[str] = []  # links that finish() resolved to stub articles
+        self._completed = False
         self.pending = PendingEdges()
         """The mention and co-mention edges, kept out of the graph until :meth:`finish`
         completes it (a build writes them from here: see :class:`PendingEdges`)."""
 
     def __getstate__(self) -> dict:
-        """Pickled without the gazetteer, which a build keeps apart: set
-        :attr:`gazetteer` again after loading (a build resumes its reduce this way)."""
-        return {**self.__dict__, "gazetteer": None}
+        """Pickled without the gazetteer, which a build keeps apart (set :attr:`gazetteer`
+        again after loading), and without the co-mentions, which :meth:`finish` counts
+        again. A build resumes its reduce this way: see :meth:`reopen`."""
+        pending = PendingEdges(self.pending.mentions)
+        return {**self.__dict__, "gazetteer": None, "pending": pending,
+                "_co_mentions_counted": False}  # fmt: skip
 
     def add(self, record: ArticleRecord, stats: MentionStats | None = None) -> None:
         """Fold in one article; `stats` is its :func:`mention_stats` when already computed
@@ -144,6 +149,7 @@ class GraphBuilder:
                         stub=True,
                     )  # fmt: skip
                 self._by_url[url] = target
+                self._stub_urls.append(url)
             if target != source and not graph.has_edge(source, target, "related"):
                 graph.add_edge(source, target, key="related", title=title)
         for node, data in list(graph.nodes(data=True)):
@@ -152,10 +158,41 @@ class GraphBuilder:
                 if container is not None and container.id in graph:
                     graph.add_edge(node, container.id, key="located_in")
         if complete:
+            self._completed = True
             self.count_co_mentions()
             self.pending.add_to(graph)
             self.pending = PendingEdges()
         return graph
+
+    def reopen(self) -> None:
+        """Undo :meth:`finish` (its stub articles, related and containment edges, and counted
+        co-mentions), so that more records can be added and the builder finished again with
+        the graph a builder that saw every record at once would give. The entities'
+        attributes stay: finishing sets them all again.
+
+        >>> from kg.gazetteer import Entity, Gazetteer
+        >>> from kg.records import Article, ArticleRecord, Link
+        >>> link = Link(url="https://x.org/2", title="")
+        >>> builder = GraphBuilder(Gazetteer([]))
+        >>> builder.add(ArticleRecord(Article(id="1", path="1", title="", text="", links=(link,))))
+        >>> sorted(builder.finish(complete=False))
+        ['article:1', 'article:x.org/2']
+        >>> builder.reopen()
+        >>> builder.add(ArticleRecord(Article(id="2", path="2", title="", text="", url=link.url)))
+        >>> sorted(builder.finish(complete=False))
+        ['article:1', 'article:2']
+        """
+        if self._completed:
+            raise ValueError("finish(complete=True) put the pending edges in the graph")
+        graph = self._graph
+        added_edges = [(u, v, key) for u, v, key in graph.edges(keys=True)
+                       if key in ("related", "located_in")]  # fmt: skip
+        graph.remove_edges_from(added_edges)
+        graph.remove_nodes_from([node for node, stub in graph.nodes(data="stub") if stub])
+        for url in self._stub_urls:
+            del self._by_url[url]
+        self._stub_urls = []
+        self.pending.co_mentions, self._co_mentions_counted = [], False
 
     def count_co_mentions(self) -> list[CoMention]:
         """The ``co_mentioned`` edges (into :attr:`pending`): the entity pairs named together
@@ -168,7 +205,6 @@ class GraphBuilder:
         if not self._co_mentions_counted:
             self.pending.co_mentions = list(self._count_co_mentions())
             self._co_mentions_counted = True
-            self._together = []  # counted: free the memory
         return self.pending.co_mentions
 
     def _count_co_mentions(self) -> Iterator[CoMention]:

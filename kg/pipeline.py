@@ -283,8 +283,9 @@ def _parallel(function: Callable, jobs: Sequence[tuple[str, str]], workers: int,
 @dataclass
 class _Fold:
     """The reduce's state after the first `files` input files. A build keeps it in the
-    cache, so that the next one, when it only adds files after those (an archive that
-    grows at its end), folds only the new files (:func:`_resume`)."""
+    cache (with the graph finished: see :meth:`GraphBuilder.reopen`), so that the next one,
+    when it only adds files after those (an archive that grows at its end), folds only the
+    new files (:func:`_resume`)."""
 
     builder: GraphBuilder
     report_files: list[dict] = dataclasses.field(default_factory=list)
@@ -463,6 +464,8 @@ def _build(
     resumed = fold is not None
     if fold is None:
         fold = _Fold(GraphBuilder(gaz, opts.min_co_mentions))
+    else:
+        fold.builder.reopen()  # the checkpoint is kept after the graph is finished
     fold.builder.gazetteer = gaz
     builder, report_files, seen_urls = fold.builder, fold.report_files, fold.seen_urls
     mention_count = fold.mention_count
@@ -508,14 +511,14 @@ def _build(
     finally:
         fresh.close()  # after an error too, the workers end now, not with its traceback
     fold.files, fold.mention_count = len(files), mention_count
-    checkpoint = None
-    if out_dir is not None and cache.folder is not None:  # kept while the build goes on
+    keep_checkpoint: Callable[[], None] = lambda: None  # noqa: E731
+    if out_dir is not None and cache.folder is not None:
         header = {
             "files": len(files),
             "manifest": cache.manifest(files, fold_settings),
             "outputs": {"mentions": mentions_out.close(), "articles": articles_out.close()},
         }
-        checkpoint = _Forked(functools.partial(cache.save_checkpoint, header, fold))
+        keep_checkpoint = functools.partial(cache.save_checkpoint, header, fold)
     timings["read_and_extract"] = time.perf_counter() - clock
 
     _stage("assembling the graph", opts.progress)
@@ -547,20 +550,17 @@ def _build(
             clock = time.perf_counter()
             mentions_out.commit()
             articles_out.commit()
-            result.outputs = _write_outputs(graph, pending, report, out_dir, opts, timings, rdf)
+            result.outputs = _write_outputs(graph, pending, report, out_dir, opts, timings, rdf,
+                                            meanwhile=keep_checkpoint)  # fmt: skip
             result.outputs.update(mentions=paths["mentions"], articles=paths["articles"])
             timings["export"] = time.perf_counter() - clock
             cache.save(files, cache.manifest(files, settings))
-            if checkpoint is not None:
-                checkpoint.result()
             write_atomic(
                 out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n"
             )
     except BaseException:
         if rdf is not None:
             rdf.cancel()  # a failed build must not write graph.ttl after the error
-        if checkpoint is not None:
-            checkpoint.cancel()
         raise
     _raise_if_strict(report, opts)
     return result
@@ -649,11 +649,12 @@ def _write_rdf_and_store(
 
 
 def _write_outputs(
-    graph, pending, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked
-) -> dict[str, Path]:
+    graph, pending, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked,
+    meanwhile: Callable[[], Any] = lambda: None,
+) -> dict[str, Path]:  # fmt: skip
     """Write every output, with the `pending` edges that `graph` does not hold; `rdf` is the
     forked process writing the RDF file and its query store meanwhile (a third process would
-    only contend for two cores)."""
+    only contend for two cores), and `meanwhile` runs before waiting for it."""
     outputs = {}
     files = _output_paths(out_dir)
     stage = time.perf_counter()
@@ -666,6 +667,7 @@ def _write_outputs(
     outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph, pending))
     outputs["report"] = write_atomic(files["report"], orjson.dumps(report, option=_REPORT_JSON))
     timings["export_tables"] = time.perf_counter() - stage
+    meanwhile()
     outputs["rdf"], rdf_timings, ntriples = rdf.result()
     timings.update(rdf_timings)
     if ntriples is not None:  # the forked process could not open a store: see stores_survive_fork
