@@ -23,7 +23,6 @@ import dataclasses
 import functools
 import gc
 import hashlib
-import itertools
 import json
 import multiprocessing
 import os
@@ -32,7 +31,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -242,7 +241,9 @@ def _recheck(files, todo, stale, cache: Cache, matcher: Matcher, workers: int) -
         if change is None or change.everything:
             redo.update(jobs)
             continue
-        hits = [] if change.nothing else _parallel(_affected_one, jobs, workers, cache, change)
+        hits: Iterable[bool] = (
+            [] if change.nothing else _Parallel(_affected_one, jobs, workers, cache, change)
+        )
         affected = {job for job, hit in zip(jobs, hits) if hit}
         redo.update(affected)
         cache.refresh(job for job in jobs if job not in affected)
@@ -257,24 +258,42 @@ def _call_in_worker(job: tuple[str, str]) -> Any:
     return _WORKER["function"](job, *_WORKER["state"])
 
 
-def _parallel(function: Callable, jobs: Sequence[tuple[str, str]], workers: int,
-              *state) -> Generator[Any, None, None]:  # fmt: skip
+class _Parallel:
     """``function(job, *state)`` for each job, in order; in worker processes when there
     are enough jobs. `state` (the matcher, ...) reaches the workers by fork, not pickle.
-    The workers end once the last result is in (or when the generator is closed): a
-    caller that stops after the last item must not keep them, and their memo tables, alive.
+    The workers start at once, so they work while the caller prepares the reduce, and they
+    end once the last result is in (or at :meth:`close`): a caller that stops after the
+    last item must not keep them, and their memo tables, alive.
     """
-    if workers <= 1 or len(jobs) < 64 or "fork" not in multiprocessing.get_all_start_methods():
-        for job in jobs:
-            yield function(job, *state)
-        return
-    context = multiprocessing.get_context("fork")
-    gc.freeze()  # the matcher's big dictionaries stay shared with the workers, not copied
-    with context.Pool(workers, initializer=_init_worker, initargs=(function, *state)) as pool:
-        results = pool.imap(_call_in_worker, jobs, chunksize=32)
-        yield from itertools.islice(results, len(jobs) - 1)
-        last = next(results)
-    yield last
+
+    def __init__(self, function: Callable, jobs: Sequence[Job], workers: int, *state) -> None:
+        self._left = len(jobs)
+        self._pool: Any = None
+        if workers <= 1 or len(jobs) < 64 or "fork" not in multiprocessing.get_all_start_methods():
+            self._results: Iterator[Any] = (function(job, *state) for job in jobs)
+            return
+        context = multiprocessing.get_context("fork")
+        gc.freeze()  # the matcher's big dictionaries stay shared with the workers, not copied
+        self._pool = context.Pool(workers, initializer=_init_worker, initargs=(function, *state))
+        self._results = self._pool.imap(_call_in_worker, jobs, chunksize=32)
+
+    def __iter__(self) -> _Parallel:
+        return self
+
+    def __next__(self) -> Any:
+        if not self._left:
+            self.close()
+            raise StopIteration
+        result = next(self._results)
+        self._left -= 1
+        if not self._left:
+            self.close()
+        return result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
 
 
 # --- the reduce step --------------------------------------------------------------------
@@ -457,10 +476,16 @@ def _build(
     rechecked = sum(map(len, stale.values()))
 
     clock = time.perf_counter()
+    fresh = _Parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None,
+                      cache.needs_digests(todo))  # fmt: skip
     mentions: list[Mention] = []
     paths = _output_paths(out_dir) if out_dir is not None else {}
     fold_settings = repr(opts.min_co_mentions)
-    fold = _resume(cache, files, todo, paths, fold_settings) if out_dir is not None else None
+    try:  # while the workers extract
+        fold = _resume(cache, files, todo, paths, fold_settings) if out_dir is not None else None
+    except BaseException:
+        fresh.close()
+        raise
     resumed = fold is not None
     if fold is None:
         fold = _Fold(GraphBuilder(gaz, opts.min_co_mentions))
@@ -472,8 +497,6 @@ def _build(
     remaining = files[fold.files :]
     mentions_out = _StreamedLines(paths.get("mentions"), continued=resumed)
     articles_out = _StreamedLines(paths.get("articles"), continued=resumed)
-    fresh = _parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None,
-                      cache.needs_digests(todo))  # fmt: skip
     try:
         results = cache.merge(remaining, todo, fresh)
         for blob in _progress(results, len(remaining), opts.progress):

@@ -100,7 +100,7 @@ def test_worker_processes_end_before_the_outputs_are_written(tmp_path, monkeypat
 
 def test_the_workers_end_with_the_last_result_even_if_the_caller_stops_there():
     jobs = [(str(i), "root") for i in range(64)]
-    results = pipeline._parallel(lambda job, suffix: job[0] + suffix, jobs, 2, "!")
+    results = pipeline._Parallel(lambda job, suffix: job[0] + suffix, jobs, 2, "!")
     assert [next(results) for _ in jobs] == [f"{i}!" for i in range(64)]
     assert [p for p in multiprocessing.active_children() if "Pool" in p.name] == []
 
