@@ -119,6 +119,10 @@ class Cache:
         )
         return value
 
+    def has_memo(self, name: str) -> bool:
+        """Is there a value :meth:`memo` kept for the current gazetteer (not yet loaded)?"""
+        return self.folder is not None and self._memo_path(name, self.gazetteer).exists()
+
     def recall(self, name: str, gazetteer: str) -> Any:
         """What :meth:`memo` kept for `gazetteer`, or None."""
         if self.folder is None:

@@ -250,8 +250,47 @@ def _recheck(files, todo, stale, cache: Cache, matcher: Matcher, workers: int) -
     return [job for job in files if job in redo]
 
 
+class _Deferred:
+    """A value made where it is first used. A matcher that the cache kept reaches the
+    worker processes as one of these, and each loads it while the parent prepares the
+    reduce; the parent itself needs only the gazetteer (:func:`_prepared_matcher`)."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._value: Any = None
+
+    def get(self) -> Any:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
+
+
+def _resolved(value: Any) -> Any:
+    return value.get() if isinstance(value, _Deferred) else value
+
+
+def _prepared_matcher(
+    cache: Cache, gazetteer: str | Path | Gazetteer, opts: BuildOptions
+) -> tuple[Matcher | _Deferred, Gazetteer]:
+    """The prepared matcher (kept in the cache for later builds) and its gazetteer. When
+    the cache has both, the matcher is only :class:`_Deferred`: a build that extracts a few
+    files loads it in its workers, one that extracts none never loads it."""
+
+    def make() -> Matcher:
+        if not isinstance(gazetteer, Gazetteer):
+            return Matcher(gazetteer_module.load(opts.gazetteer)).prepare()
+        return Matcher(gazetteer).prepare()
+
+    kept = cache.recall("gazetteer", cache.gazetteer)
+    if isinstance(kept, Gazetteer) and cache.has_memo("matcher"):
+        return _Deferred(lambda: cache.memo("matcher", make)), kept
+    matcher = cache.memo("matcher", make)
+    cache.memo("gazetteer", lambda: matcher.gazetteer)
+    return matcher, matcher.gazetteer
+
+
 def _init_worker(function: Callable, *state) -> None:
-    _WORKER["function"], _WORKER["state"] = function, state
+    _WORKER["function"], _WORKER["state"] = function, tuple(map(_resolved, state))
 
 
 def _call_in_worker(job: tuple[str, str]) -> Any:
@@ -270,7 +309,7 @@ class _Parallel:
         self._left = len(jobs)
         self._pool: Any = None
         if workers <= 1 or len(jobs) < 64 or "fork" not in multiprocessing.get_all_start_methods():
-            self._results: Iterator[Any] = (function(job, *state) for job in jobs)
+            self._results: Iterator[Any] = _serially(function, jobs, state)
             return
         context = multiprocessing.get_context("fork")
         gc.freeze()  # the matcher's big dictionaries stay shared with the workers, not copied
@@ -294,6 +333,12 @@ class _Parallel:
         if self._pool is not None:
             self._pool.terminate()
             self._pool = None
+
+
+def _serially(function: Callable, jobs: Sequence[Job], state: tuple) -> Iterator[Any]:
+    state = tuple(map(_resolved, state))  # at the first result: none, none loaded
+    for job in jobs:
+        yield function(job, *state)
 
 
 # --- the reduce step --------------------------------------------------------------------
@@ -456,13 +501,7 @@ def _build(
 
     _stage("loading the gazetteer", opts.progress)
     clock = time.perf_counter()
-    matcher = cache.memo(
-        "matcher",
-        lambda: Matcher(
-            gazetteer if isinstance(gazetteer, Gazetteer) else gazetteer_module.load(opts.gazetteer)
-        ).prepare(),
-    )
-    gaz = matcher.gazetteer
+    matcher, gaz = _prepared_matcher(cache, gazetteer, opts)
     publishers = gaz.publisher_index()
     timings["gazetteer"] = time.perf_counter() - clock
     workers = opts.jobs or os.cpu_count() or 1
@@ -471,7 +510,7 @@ def _build(
     stale = cache.stale(files)
     if stale:
         _stage("checking what the gazetteer edit changes", opts.progress)
-        todo = _recheck(files, todo, stale, cache, matcher, workers)
+        todo = _recheck(files, todo, stale, cache, _resolved(matcher), workers)
         timings["recheck"] = time.perf_counter() - clock
     rechecked = sum(map(len, stale.values()))
 

@@ -380,6 +380,52 @@ def test_a_rebuild_that_cannot_resume_the_reduce_folds_every_file(tmp_path, test
     _assert_same_outputs(out, tmp_path / "clean")
 
 
+def test_a_rebuild_that_extracts_nothing_does_not_load_the_matcher(tmp_path, monkeypatch):
+    corpus = tmp_path / "in"
+    shutil.copytree(SEEDS, corpus)
+    out = tmp_path / "out"
+    kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    loaded = []
+    original = pipeline.Matcher.__setstate__
+    monkeypatch.setattr(
+        pipeline.Matcher,
+        "__setstate__",
+        lambda self, state: loaded.append(1) or original(self, state),
+    )
+    other_view = kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5)
+    assert other_view.extracted == 0 and not other_view.up_to_date and loaded == []
+    changed = corpus / "002_eb23bffe5b9050c2.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n蕭美琴\n", encoding="utf-8")
+    assert kg.build([corpus], gazetteer=GAZETTEER, out=out).extracted == 1 and loaded == [1]
+
+
+@pytest.mark.corpus
+def test_real_articles_added_at_the_end_are_extracted_by_workers_that_load_the_matcher(
+    corpus_dir, tmp_path
+):
+    """The pool's path: 100 new files after 300, extracted in worker processes that each
+    load the cached matcher, then folded into the resumed reduce."""
+    archive = corpus_dir("hkcnews-1-20000.tar.gz")
+    corpus = tmp_path / "in"
+    paths = sorted(archive.rglob("*.md"))[:400]
+    for path in paths:
+        target = corpus / path.relative_to(archive)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    later = sorted(corpus.rglob("*.md"))[300:]
+    kept = {path: path.read_bytes() for path in later}
+    for path in later:
+        path.unlink()
+    out = tmp_path / "out"
+    kg.build([corpus], gazetteer=GAZETTEER, out=out, jobs=2)
+    for path, data in kept.items():
+        path.write_bytes(data)
+    result = kg.build([corpus], gazetteer=GAZETTEER, out=out, jobs=2)
+    assert (result.resumed, result.extracted) == (300, 100)
+    kg.build([corpus], gazetteer=GAZETTEER, out=tmp_path / "clean", cache=False)
+    _assert_same_outputs(out, tmp_path / "clean")
+
+
 def _edit(gazetteer, entity_id, **changes):
     """The gazetteer with one entity changed (or, with no changes, removed)."""
     import dataclasses
