@@ -7,7 +7,15 @@ import functools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extract import COMPOUND, STRONG, WEAK, Candidate, find_publisher, resolve_overlaps
+from kg.extract import (
+    COMPOUND,
+    STRONG,
+    WEAK,
+    Candidate,
+    Matcher,
+    find_publisher,
+    resolve_overlaps,
+)
 from kg.records import Article
 
 
@@ -202,6 +210,9 @@ def test_a_pickled_matcher_finds_the_same_mentions(matcher):
     copy = pickle.loads(pickle.dumps(matcher.prepare()))
     assert copy.find(text) == matcher.find(text) != []
     assert copy._cuts("台美關係良好") == jieba_cuts(copy, "台美關係良好")
+    assert copy._words == matcher._words and list(copy._words) == list(matcher._words)
+    unprepared = pickle.loads(pickle.dumps(Matcher(matcher.gazetteer)))
+    assert unprepared._words == {} and unprepared.prepare()._words == matcher._words
 
 
 _CLAUSE_CHARS = (
