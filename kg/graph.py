@@ -164,11 +164,11 @@ class GraphBuilder:
             self.pending = PendingEdges()
         return graph
 
-    def reopen(self) -> None:
+    def reopen(self) -> Reopened:
         """Undo :meth:`finish` (its stub articles, related and containment edges, and counted
         co-mentions), so that more records can be added and the builder finished again with
         the graph a builder that saw every record at once would give. The entities'
-        attributes stay: finishing sets them all again.
+        attributes stay: finishing sets them all again. Returns what was undone.
 
         >>> from kg.gazetteer import Entity, Gazetteer
         >>> from kg.records import Article, ArticleRecord, Link
@@ -177,7 +177,8 @@ class GraphBuilder:
         >>> builder.add(ArticleRecord(Article(id="1", path="1", title="", text="", links=(link,))))
         >>> sorted(builder.finish(complete=False))
         ['article:1', 'article:x.org/2']
-        >>> builder.reopen()
+        >>> [node for node, _ in builder.reopen().stubs]
+        ['article:x.org/2']
         >>> builder.add(ArticleRecord(Article(id="2", path="2", title="", text="", url=link.url)))
         >>> sorted(builder.finish(complete=False))
         ['article:1', 'article:2']
@@ -188,11 +189,13 @@ class GraphBuilder:
         added_edges = [(u, v, key) for u, v, key in graph.edges(keys=True)
                        if key in ("related", "located_in")]  # fmt: skip
         graph.remove_edges_from(added_edges)
-        graph.remove_nodes_from([node for node, stub in graph.nodes(data="stub") if stub])
+        stubs = [(node, data) for node, data in graph.nodes(data=True) if data.get("stub")]
+        graph.remove_nodes_from(node for node, _ in stubs)
         for url in self._stub_urls:
             del self._by_url[url]
         self._stub_urls = []
         self.pending.co_mentions, self._co_mentions_counted = [], False
+        return Reopened(stubs, added_edges, graph.number_of_nodes(), len(self.pending.mentions))
 
     def count_co_mentions(self) -> list[CoMention]:
         """The ``co_mentioned`` edges (into :attr:`pending`): the entity pairs named together
@@ -255,6 +258,21 @@ class GraphBuilder:
             dates_of[first].tolist(),
             dates_of[last].tolist(),
         )
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """What :meth:`GraphBuilder.reopen` undid, and where the builder stood then: what tells
+    a rebuild which parts of the finished graph can differ from the last build's."""
+
+    stubs: list[tuple[str, dict]]
+    """The stub article nodes removed, with their attributes."""
+    edges: list[tuple[str, str, str]]
+    """The related and containment edges removed (u, v, key)."""
+    nodes: int
+    """Nodes left: those added after them are new (or stubs made again)."""
+    mentions: int
+    """Articles in :attr:`PendingEdges.mentions`: those after them are new."""
 
 
 CoMention = tuple[str, str, int, str, str]

@@ -46,7 +46,14 @@ from kg.cache import Cache, Job, content_digest
 from kg.errors import ArticleError, KgError
 from kg.export import write_atomic
 from kg.export.html import DEFAULT_MAX_NODES, write_html
-from kg.export.rdf import DEFAULT_BASE, SUFFIXES, serialize_ntriples, sorted_ntriples
+from kg.export.rdf import (
+    DEFAULT_BASE,
+    SUFFIXES,
+    ntriples_change,
+    patch_ntriples,
+    serialize_ntriples,
+    sorted_ntriples,
+)
 from kg.export.tables import (
     generate_edges_csv,
     generate_entities_csv,
@@ -56,8 +63,8 @@ from kg.export.tables import (
 )
 from kg.extract import GazetteerChange, Matcher, extract
 from kg.gazetteer import Gazetteer
-from kg.graph import GraphBuilder, MentionStats, PendingEdges, mention_stats
-from kg.query import prepare_store, stores_survive_fork
+from kg.graph import GraphBuilder, MentionStats, PendingEdges, Reopened, mention_stats
+from kg.query import kept_triples, prepare_store, stores_survive_fork
 from kg.records import ArticleRecord, Mention, Skipped
 
 
@@ -356,6 +363,9 @@ class _Fold:
     seen_urls: dict[str, str] = dataclasses.field(default_factory=dict)
     mention_count: int = 0
     files: int = 0
+    manifest: str = ""
+    """The cache's manifest of those files: with the RDF base, it names the triples that
+    build's query store holds (:class:`_RdfChange`)."""
 
 
 def _resume(
@@ -526,10 +536,11 @@ def _build(
         fresh.close()
         raise
     resumed = fold is not None
+    rdf_change = None
     if fold is None:
         fold = _Fold(GraphBuilder(gaz, opts.min_co_mentions))
-    else:
-        fold.builder.reopen()  # the checkpoint is kept after the graph is finished
+    else:  # the checkpoint is kept after the graph is finished
+        rdf_change = _RdfChange(f"{fold.manifest} {opts.base}", fold.builder.reopen())
     fold.builder.gazetteer = gaz
     builder, report_files, seen_urls = fold.builder, fold.report_files, fold.seen_urls
     mention_count = fold.mention_count
@@ -574,10 +585,13 @@ def _build(
         fresh.close()  # after an error too, the workers end now, not with its traceback
     fold.files, fold.mention_count = len(files), mention_count
     keep_checkpoint: Callable[[], None] = lambda: None  # noqa: E731
+    rdf_label = ""
     if out_dir is not None and cache.folder is not None:
+        fold.manifest = cache.manifest(files, fold_settings)
+        rdf_label = f"{fold.manifest} {opts.base}"
         header = {
             "files": len(files),
-            "manifest": cache.manifest(files, fold_settings),
+            "manifest": fold.manifest,
             "outputs": {"mentions": mentions_out.close(), "articles": articles_out.close()},
         }
         keep_checkpoint = functools.partial(cache.save_checkpoint, header, fold)
@@ -588,7 +602,7 @@ def _build(
     graph = builder.finish(complete=False)  # the edges stay in builder.pending: see PendingEdges
     pending = builder.pending
     write_rdf = functools.partial(_write_rdf_and_store, graph, pending, out_dir, opts,
-                                  with_store=stores_survive_fork())  # fmt: skip
+                                  stores_survive_fork(), rdf_label, rdf_change)  # fmt: skip
     rdf = (
         _Forked(write_rdf) if out_dir is not None else None
     )  # the RDF has no co-mention edges: it is written while they are counted
@@ -683,29 +697,47 @@ def _up_to_date(out_dir: Path, opts: BuildOptions, timings: dict) -> BuildResult
     return BuildResult(None, None, report["counts"], report, timings, outputs, up_to_date=True)
 
 
+@dataclass(frozen=True)
+class _RdfChange:
+    """What a resumed reduce changed since the build whose triples the query store holds
+    (named `since` there): the RDF is that build's triples with the difference."""
+
+    since: str
+    reopened: Reopened
+
+
 def _write_rdf_and_store(
     graph: nx.MultiDiGraph,
     pending: PendingEdges,
     out_dir: Path,
     opts: BuildOptions,
     with_store: bool = True,
-) -> tuple[Path, dict[str, float], bytes | None]:
+    label: str = "",
+    change: _RdfChange | None = None,
+) -> tuple[Path, dict[str, float], tuple | None]:
     """Write the RDF file (of `graph` and the `pending` mentions) and prepare its query
-    store; without `with_store`, return the N-Triples for the caller to prepare the store."""
+    store, whose triples it names `label`; without `with_store`, return the arguments for
+    the caller to prepare the store. With `change`, the triples are the last build's with
+    the difference, when the store still holds that build's."""
     times = {}
     stage = time.perf_counter()
-    ntriples = sorted_ntriples(graph, opts.base, pending)
-    path = write_atomic(
-        out_dir / f"graph.{SUFFIXES[opts.rdf_format]}",
-        serialize_ntriples(ntriples, opts.rdf_format, opts.base),
-    )
+    path = out_dir / f"graph.{SUFFIXES[opts.rdf_format]}"
+    kept = kept_triples(path, change.since) if change is not None else None
+    difference = None
+    if change is not None and kept is not None:
+        removed, added = ntriples_change(graph, pending, change.reopened, opts.base)
+        ntriples = patch_ntriples(kept[1], removed, added)
+        difference = (kept[0], removed, added)
+    else:
+        ntriples = sorted_ntriples(graph, opts.base, pending)
+    path = write_atomic(path, serialize_ntriples(ntriples, opts.rdf_format, opts.base))
     times["export_rdf"] = time.perf_counter() - stage
     if opts.rdf_format == "jsonld":
         return path, times, None
     if not with_store:
-        return path, times, ntriples
+        return path, times, (ntriples, label, difference)
     stage = time.perf_counter()
-    prepare_store(path, ntriples)  # the first `kg query` then opens a ready store
+    prepare_store(path, ntriples, label, difference)  # the first `kg query` opens it ready
     times["query_store"] = time.perf_counter() - stage
     return path, times, None
 
@@ -730,11 +762,11 @@ def _write_outputs(
     outputs["report"] = write_atomic(files["report"], orjson.dumps(report, option=_REPORT_JSON))
     timings["export_tables"] = time.perf_counter() - stage
     meanwhile()
-    outputs["rdf"], rdf_timings, ntriples = rdf.result()
+    outputs["rdf"], rdf_timings, store = rdf.result()
     timings.update(rdf_timings)
-    if ntriples is not None:  # the forked process could not open a store: see stores_survive_fork
+    if store is not None:  # the forked process could not open a store: see stores_survive_fork
         stage = time.perf_counter()
-        prepare_store(outputs["rdf"], ntriples)
+        prepare_store(outputs["rdf"], *store)
         timings["query_store"] = time.perf_counter() - stage
     return outputs
 

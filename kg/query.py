@@ -121,7 +121,12 @@ def open_store(data: str | Path, persist: bool = True) -> ox.Store:
     return store
 
 
-def prepare_store(path: str | Path, ntriples: bytes) -> str:
+def prepare_store(
+    path: str | Path,
+    ntriples: bytes,
+    label: str = "",
+    difference: tuple[Path, set[bytes], set[bytes]] | None = None,
+) -> str:
     """Make ready the store that queries of `path` open (:func:`open_store`), for a file just
     written whose triples are `ntriples` (sorted N-Triples, as
     :func:`kg.export.rdf.sorted_ntriples` gives).
@@ -130,7 +135,9 @@ def prepare_store(path: str | Path, ntriples: bytes) -> str:
     previous file is there with the triples it holds, only the difference is removed and
     added (milliseconds, against seconds for a load). Returns ``"updated"`` or ``"loaded"``.
     A store interrupted while being changed has no ``complete`` mark, so it is never opened:
-    the next build or query makes it afresh.
+    the next build or query makes it afresh. A caller that knows the difference already
+    passes it, with the store it applies to (:func:`kept_triples`); `label` names the
+    triples for a later :func:`kept_triples`.
     """
     path = Path(path)
     folder = _store_folder(path)
@@ -140,9 +147,14 @@ def prepare_store(path: str | Path, ntriples: bytes) -> str:
         for old in sorted(folder.parent.glob(f"store-{path.name}-*"))
         if old != folder and (old / _COMPLETE).exists() and (old / _TRIPLES).exists()
     ]
+    if difference is not None and difference[0] in previous:
+        previous = [difference[0]]
+        removed, added = difference[1], difference[2]
+    elif previous:
+        removed, added = _difference((previous[0] / _TRIPLES).read_bytes(), ntriples)
     if previous and not folder.exists():
         try:
-            if _update(previous[0], (previous[0] / _TRIPLES).read_bytes(), ntriples):
+            if _update(previous[0], removed, added, ntriples.count(b"\n")):
                 os.replace(previous[0], folder)
                 how = "updated"
         except (OSError, ValueError, SyntaxError):
@@ -152,16 +164,32 @@ def prepare_store(path: str | Path, ntriples: bytes) -> str:
         shutil.rmtree(folder, ignore_errors=True)
         _load_store(folder, ntriples, format=ox.RdfFormat.N_TRIPLES)  # closed once dropped
     write_atomic(folder / _TRIPLES, ntriples)
+    write_atomic(folder / _LABEL, label)
     (folder / _COMPLETE).touch()
     return how
 
 
-def _update(folder: Path, old: bytes, new: bytes) -> bool:
-    """Change the store in `folder` from the triples `old` to `new`; False (and the store
-    untouched) when they differ so much that loading afresh is faster."""
+def kept_triples(path: str | Path, label: str) -> tuple[Path, bytes] | None:
+    """The store of `path` as the file is now, and the sorted N-Triples it holds, if the
+    build that prepared it named them `label` (:func:`prepare_store`); else None."""
+    try:
+        folder = _store_folder(Path(path))
+        if (folder / _COMPLETE).exists() and (folder / _LABEL).read_text() == label:
+            return folder, (folder / _TRIPLES).read_bytes()
+    except OSError:
+        pass
+    return None
+
+
+def _difference(old: bytes, new: bytes) -> tuple[set[bytes], set[bytes]]:
     old_lines, new_lines = set(old.split(b"\n")), set(new.split(b"\n"))
-    removed, added = old_lines - new_lines, new_lines - old_lines
-    if len(removed) + len(added) > len(new_lines) // 4:
+    return old_lines - new_lines, new_lines - old_lines
+
+
+def _update(folder: Path, removed: set[bytes], added: set[bytes], size: int) -> bool:
+    """Remove and add these triples (N-Triples lines) in the store in `folder`; False (and
+    the store untouched) when they are so many that loading afresh is faster."""
+    if len(removed) + len(added) > size // 4:
         return False
     (folder / _COMPLETE).unlink()
     store = _on_disk(ox.Store, str(folder))
@@ -190,6 +218,7 @@ def stores_survive_fork() -> bool:
     return not _opened_on_disk
 
 
+_LABEL = "label"
 _COMPLETE = "complete"
 _TRIPLES = "triples.nt"  # what the store holds, as sorted N-Triples (stores made by a build)
 

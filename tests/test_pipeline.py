@@ -337,6 +337,41 @@ def test_files_added_after_the_last_build_resume_its_reduce_and_build_as_a_clean
     _assert_same_outputs(out, tmp_path / "clean")
 
 
+def test_a_resumed_rebuild_writes_the_rdf_from_the_last_builds_triples(
+    tmp_path, test_gazetteer, monkeypatch
+):
+    """Not generated again: the last build's sorted triples with the difference the new
+    files make; the query store takes the same difference. Not when the store holds other
+    triples (another RDF base)."""
+    from kg.query import open_store
+
+    from .test_query import _triples_of
+
+    corpus, later = _growing_archive(tmp_path)
+    out = tmp_path / "out"
+    kg.build([corpus], gazetteer=test_gazetteer, out=out)
+    _add(later)
+
+    def regenerated(*args, **kwargs):
+        raise AssertionError("every triple generated again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "sorted_ntriples", regenerated)
+        assert kg.build([corpus], gazetteer=test_gazetteer, out=out).resumed
+    kg.build([corpus], gazetteer=test_gazetteer, out=tmp_path / "clean", cache=False)
+    _assert_same_outputs(out, tmp_path / "clean")
+    turtle = out / "graph.ttl"
+    assert set(open_store(turtle)) == _triples_of(turtle)
+
+    _add([corpus / "zz-copies" / "article_38097.md"])
+    base = "https://example.com/other/"
+    result = kg.build([corpus], gazetteer=test_gazetteer, out=out, base=base)
+    assert result.resumed
+    kg.build([corpus], gazetteer=test_gazetteer, out=tmp_path / "clean", cache=False, base=base)
+    _assert_same_outputs(out, tmp_path / "clean")
+    assert set(open_store(turtle)) == _triples_of(turtle)
+
+
 def _added_before_the_others(corpus: Path, out: Path) -> dict:
     shutil.copy(SEEDS / "000_323ab91d2ebe280f.txt", corpus / "000-first.txt")
     return {}

@@ -23,8 +23,9 @@ True
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,7 +33,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.export import write_atomic
-from kg.graph import ARTICLE_PREFIX, PendingEdges
+from kg.graph import ARTICLE_PREFIX, PendingEdges, Reopened
 
 DEFAULT_BASE = "https://example.org/kg/"
 SCHEMA = "http://schema.org/"
@@ -78,15 +79,41 @@ def node_iri(node: str, base: str = DEFAULT_BASE) -> str:
     return f"{base}entity/{quote(node, safe='-')}"
 
 
+_PREDICATES = {
+    "mentions": "mentions",
+    "published_by": "publisher",
+    "related": "relatedLink",
+    "located_in": "containedInPlace",
+}
+
+
+class _Iris(dict):
+    """Node -> its IRI in angle brackets, made on first need."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, node: str) -> str:
+        iri = self[node] = _iri(node_iri(node, self.base))
+        return iri
+
+
 def generate_ntriples(
     graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, pending: PendingEdges | None = None
 ) -> Iterator[str]:
     """N-Triples lines of the graph and of a build's `pending` mention edges (which it does
     not hold: :class:`~kg.graph.PendingEdges`), unsorted (pure string formatting: fast at
     archive size)."""
+    iris = _Iris(base)
+    yield from _node_lines(graph.nodes(data=True), iris)
+    yield from _edge_lines(graph.edges(keys=True), iris)
+    yield from _mention_lines(pending.mentions if pending is not None else (), iris)
+
+
+def _node_lines(nodes: Iterable[tuple[str, dict]], iris: _Iris) -> Iterator[str]:
     s = SCHEMA
-    iris = {node: _iri(node_iri(node, base)) for node in graph.nodes}
-    for node, d in graph.nodes(data=True):
+    for node, d in nodes:
         iri = iris[node]
         if d.get("kind") == "article":
             yield f"{iri} {_RDF_TYPE} <{s}NewsArticle> .\n"
@@ -115,25 +142,71 @@ def generate_ntriples(
         if d.get("qid"):
             yield f"{iri} <{s}sameAs> <{WIKIDATA}{d['qid']}> .\n"
         if "lat" in d:
-            geo = _iri(node_iri(node, base) + "#geo")
+            geo = _iri(node_iri(node, iris.base) + "#geo")
             yield f"{iri} <{s}geo> {geo} .\n"
             yield f"{geo} {_RDF_TYPE} <{s}GeoCoordinates> .\n"
             yield f"{geo} <{s}latitude> {_literal(repr(float(d['lat'])), datatype='double')} .\n"
             yield f"{geo} <{s}longitude> {_literal(repr(float(d['lon'])), datatype='double')} .\n"
-    predicates = {
-        "mentions": "mentions",
-        "published_by": "publisher",
-        "related": "relatedLink",
-        "located_in": "containedInPlace",
-    }
-    for u, v, key in graph.edges(keys=True):
-        if key in predicates:
-            yield f"{iris[u]} <{s}{predicates[key]}> {iris[v]} .\n"
-    mentions = f"<{s}{predicates['mentions']}>"
-    for node, stats in pending.mentions if pending is not None else ():
+
+
+def _edge_lines(edges: Iterable[tuple[str, str, str]], iris: _Iris) -> Iterator[str]:
+    for u, v, key in edges:
+        if key in _PREDICATES:
+            yield f"{iris[u]} <{SCHEMA}{_PREDICATES[key]}> {iris[v]} .\n"
+
+
+def _mention_lines(mentions: Iterable[tuple[str, tuple]], iris: _Iris) -> Iterator[str]:
+    predicate = f"<{SCHEMA}{_PREDICATES['mentions']}>"
+    for node, stats in mentions:
         article = iris[node]
         for entity_id, *_ in stats:
-            yield f"{article} {mentions} {iris[entity_id]} .\n"
+            yield f"{article} {predicate} {iris[entity_id]} .\n"
+
+
+def ntriples_change(
+    graph: nx.MultiDiGraph, pending: PendingEdges, reopened: Reopened, base: str = DEFAULT_BASE
+) -> tuple[set[bytes], set[bytes]]:
+    """The N-Triples lines to remove from the last build's triples and to add, when `graph`
+    was finished by a builder that reopened that build's (:meth:`GraphBuilder.reopen
+    <kg.graph.GraphBuilder.reopen>`) and added records: :func:`patch_ntriples` of the two
+    gives :func:`sorted_ntriples` of `graph`.
+
+    Only what finishing makes can change for the records kept (their stub articles,
+    related and containment edges); the rest of the change is the new records' nodes, edges
+    and mentions."""
+    new_nodes = list(itertools.islice(graph.nodes(data=True), reopened.nodes, None))
+    new = {node for node, _ in new_nodes}
+    edges = [(u, v, key) for u, v, key in graph.edges(keys=True)
+             if key in ("related", "located_in") or u in new]  # fmt: skip
+    removed = _lines(base, reopened.stubs, reopened.edges, ())
+    added = _lines(base, new_nodes, edges, pending.mentions[reopened.mentions :])
+    return removed - added, added - removed
+
+
+def _lines(
+    base: str,
+    nodes: Iterable[tuple[str, dict]],
+    edges: Iterable[tuple[str, str, str]],
+    mentions: Iterable[tuple[str, tuple]],
+) -> set[bytes]:
+    iris = _Iris(base)
+    lines = itertools.chain(
+        _node_lines(nodes, iris), _edge_lines(edges, iris), _mention_lines(mentions, iris)
+    )
+    return {line.encode() for line in lines}
+
+
+def patch_ntriples(ntriples: bytes, removed: set[bytes], added: set[bytes]) -> bytes:
+    """Sorted N-Triples without the lines `removed` and with the lines `added`: the same
+    bytes :func:`sorted_ntriples` gives for the graph they describe.
+
+    >>> patch_ntriples(b"<a> <p> <b> .\\n<c> <p> <d> .\\n", {b"<a> <p> <b> .\\n"}, {b"<b> <p> <c> .\\n"})
+    b'<b> <p> <c> .\\n<c> <p> <d> .\\n'
+    """
+    lines = ntriples.splitlines(keepends=True)
+    if removed:
+        lines = [line for line in lines if line not in removed]
+    return b"".join(sorted(set(lines).union(added)))
 
 
 def sorted_ntriples(
