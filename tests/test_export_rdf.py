@@ -130,3 +130,17 @@ def test_the_last_builds_triples_patched_are_the_triples_of_the_resumed_graph(ar
     removed, added = ntriples_change(graph, resumed.pending, reopened)
     assert patch_ntriples(last, removed, added) == sorted_ntriples(graph, pending=resumed.pending)
     assert not removed & added
+
+
+@given(
+    st.sets(st.binary(max_size=4)), st.sets(st.binary(max_size=4)), st.sets(st.binary(max_size=4))
+)
+def test_patched_lines_are_the_sorted_lines_without_the_removed_and_with_the_added(
+    lines, removed, added
+):
+    def as_lines(items):  # N-Triples escapes line breaks in literals and IRIs
+        return {item.replace(b"\n", b"").replace(b"\r", b"") + b"\n" for item in items}
+
+    lines, removed, added = as_lines(lines), as_lines(removed), as_lines(added)
+    patched = patch_ntriples(b"".join(sorted(lines)), removed - added, added)
+    assert patched == b"".join(sorted((lines - removed) | added))
