@@ -530,24 +530,21 @@ def _build(
     mentions: list[Mention] = []
     paths = _output_paths(out_dir) if out_dir is not None else {}
     fold_settings = repr(opts.min_co_mentions)
-    try:  # while the workers extract
+    mentions_out = articles_out = _StreamedLines(None)
+    try:  # the workers extract meanwhile
         fold = _resume(cache, files, todo, paths, fold_settings) if out_dir is not None else None
-    except BaseException:
-        fresh.close()
-        raise
-    resumed = fold is not None
-    rdf_change = None
-    if fold is None:
-        fold = _Fold(GraphBuilder(gaz, opts.min_co_mentions))
-    else:  # the checkpoint is kept after the graph is finished
-        rdf_change = _RdfChange(f"{fold.manifest} {opts.base}", fold.builder.reopen())
-    fold.builder.gazetteer = gaz
-    builder, report_files, seen_urls = fold.builder, fold.report_files, fold.seen_urls
-    mention_count = fold.mention_count
-    remaining = files[fold.files :]
-    mentions_out = _StreamedLines(paths.get("mentions"), continued=resumed)
-    articles_out = _StreamedLines(paths.get("articles"), continued=resumed)
-    try:
+        resumed = fold is not None
+        rdf_change = None
+        if fold is None:
+            fold = _Fold(GraphBuilder(gaz, opts.min_co_mentions))
+        else:  # the checkpoint is kept after the graph is finished
+            rdf_change = _RdfChange(f"{fold.manifest} {opts.base}", fold.builder.reopen())
+        fold.builder.gazetteer = gaz
+        builder, report_files, seen_urls = fold.builder, fold.report_files, fold.seen_urls
+        mention_count = fold.mention_count
+        remaining = files[fold.files :]
+        mentions_out = _StreamedLines(paths.get("mentions"), continued=resumed)
+        articles_out = _StreamedLines(paths.get("articles"), continued=resumed)
         results = cache.merge(remaining, todo, fresh)
         for blob in _progress(results, len(remaining), opts.progress):
             mapped: Mapped = pickle.loads(blob)

@@ -372,6 +372,28 @@ def test_a_resumed_rebuild_writes_the_rdf_from_the_last_builds_triples(
     assert set(open_store(turtle)) == _triples_of(turtle)
 
 
+def test_a_resumed_rebuild_that_fails_before_its_reduce_ends_its_workers(
+    tmp_path, test_gazetteer, monkeypatch
+):
+    corpus = tmp_path / "in"
+    shutil.copytree(SEEDS, corpus)
+    out = tmp_path / "out"
+    kg.build([corpus], gazetteer=test_gazetteer, out=out)
+    seed = next(SEEDS.iterdir())
+    for number in range(70):  # enough for worker processes
+        (corpus / "zz").mkdir(exist_ok=True)
+        shutil.copy(seed, corpus / "zz" / f"{number:02}.txt")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.shutil, "copyfile", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        kg.build([corpus], gazetteer=test_gazetteer, out=out, jobs=2)
+    assert [p for p in multiprocessing.active_children() if "Pool" in p.name] == []
+    assert not list(out.glob(".*.tmp"))
+
+
 def _added_before_the_others(corpus: Path, out: Path) -> dict:
     shutil.copy(SEEDS / "000_323ab91d2ebe280f.txt", corpus / "000-first.txt")
     return {}
