@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from hypothesis import strategies as st
 
 # Timing belongs in benchmarks: a slow CI machine must not fail a property test.
 settings.register_profile("kg", deadline=None)
@@ -106,3 +107,66 @@ def browser():
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+_PLACES = [f"p{i}" for i in range(6)]
+
+GROWING_ARCHIVES = st.tuples(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "2020-01-02", "2021-05-06"]),
+            st.lists(st.sampled_from(_PLACES), max_size=4, unique=True),
+            st.sampled_from(["", "p4"]),
+            st.lists(st.integers(0, 7), max_size=2),
+        ),
+        max_size=8,
+    ),
+    st.integers(0, 8),
+)
+"""Articles (date, places named, publisher, the numbers of the articles they link to) and
+how many of them the last build saw. Links to articles not seen yet are stubs until those
+arrive; p1 is in p0, which is in p4, so a containment edge can wait for a later article."""
+
+
+def fold_articles(builder, articles, numbers) -> None:
+    """Add articles of a :data:`GROWING_ARCHIVES` example to a graph builder."""
+    from kg.records import Article, ArticleRecord, Link
+
+    for number in numbers:
+        date, places, publisher, links = articles[number]
+        article = Article(
+            id=f"a{number}", path=f"a{number}.md", title=f"t{number}", text="", date=date,
+            url=f"https://x.org/a{number}",
+            links=tuple(Link(f"https://x.org/a{to}", f"link {to}") for to in links),
+        )  # fmt: skip
+        stats = tuple((p, 1, 0, False, True) for p in places)
+        builder.add(ArticleRecord(article, publisher_id=publisher), stats)
+
+
+def places_gazetteer():
+    from kg.gazetteer import Entity, Gazetteer
+
+    within = {"p0": "p4", "p1": "p0", "p3": "p5"}
+    return Gazetteer(
+        [Entity(id=p, type="place", name=f"地{p}", en=p, within=within.get(p, "")) for p in _PLACES]
+    )
+
+
+def resumed_builder(articles, cut):
+    """What a rebuild resumes: a builder that finished the first `cut` articles, pickled
+    as a build keeps it, reopened and given the others. Returns the first builder's
+    finished graph and pending edges, the resumed builder and what reopening it undid."""
+    import pickle
+
+    from kg.graph import GraphBuilder
+
+    gazetteer = places_gazetteer()
+    before = GraphBuilder(gazetteer, min_co_mentions=1)
+    fold_articles(before, articles, range(min(cut, len(articles))))
+    last = before.finish(complete=False)
+    before.count_co_mentions()
+    resumed = pickle.loads(pickle.dumps(before))
+    resumed.gazetteer = gazetteer
+    reopened = resumed.reopen()
+    fold_articles(resumed, articles, range(min(cut, len(articles)), len(articles)))
+    return last, before.pending, resumed, reopened

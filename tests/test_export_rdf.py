@@ -16,9 +16,8 @@ from kg.export.rdf import (
     sorted_ntriples,
     to_rdf,
 )
-from kg.gazetteer import Entity, Gazetteer
-from kg.graph import GraphBuilder
-from kg.records import Article, ArticleRecord, Link
+
+from .conftest import GROWING_ARCHIVES, resumed_builder
 
 SCHEMA = rdflib.Namespace("http://schema.org/")
 E = rdflib.Namespace("https://example.org/kg/entity/")
@@ -83,49 +82,10 @@ def test_ntriples_are_unique_and_in_code_point_order(titles):
     assert lines == [line[:-1] for line in sorted(set(generate_ntriples(graph)))] + [""]
 
 
-_PLACES = [f"p{i}" for i in range(6)]
-
-
-@given(
-    articles=st.lists(
-        st.tuples(
-            st.lists(st.sampled_from(_PLACES), max_size=4, unique=True),
-            st.sampled_from(["", "p4"]),
-            st.lists(st.integers(0, 7), max_size=2),
-        ),
-        max_size=8,
-    ),
-    cut=st.integers(0, 8),
-)
-def test_the_last_builds_triples_patched_are_the_triples_of_the_resumed_graph(articles, cut):
-    """Links to articles not seen yet are stubs until they arrive; places whose container
-    is named only by a later article gain a containment edge."""
-    import pickle
-
-    within = {"p0": "p4", "p1": "p0", "p3": "p5"}
-    gazetteer = Gazetteer(
-        [Entity(id=p, type="place", name=f"地{p}", en=p, within=within.get(p, "")) for p in _PLACES]
-    )
-
-    def fold(builder, numbers):
-        for number in numbers:
-            places, publisher, links = articles[number]
-            article = Article(
-                id=f"a{number}", path=f"a{number}.md", title=f"t{number}", text="",
-                url=f"https://x.org/a{number}",
-                links=tuple(Link(f"https://x.org/a{to}", f"link {to}") for to in links),
-            )  # fmt: skip
-            stats = tuple((p, 1, 0, False, False) for p in places)
-            builder.add(ArticleRecord(article, publisher_id=publisher), stats)
-
-    cut = min(cut, len(articles))
-    before = GraphBuilder(gazetteer)
-    fold(before, range(cut))
-    last = sorted_ntriples(before.finish(complete=False), pending=before.pending)
-    resumed = pickle.loads(pickle.dumps(before))
-    resumed.gazetteer = gazetteer
-    reopened = resumed.reopen()
-    fold(resumed, range(cut, len(articles)))
+@given(GROWING_ARCHIVES)
+def test_the_last_builds_triples_patched_are_the_triples_of_the_resumed_graph(archive):
+    last_graph, last_pending, resumed, reopened = resumed_builder(*archive)
+    last = sorted_ntriples(last_graph, pending=last_pending)
     graph = resumed.finish(complete=False)
     removed, added = ntriples_change(graph, resumed.pending, reopened)
     assert patch_ntriples(last, removed, added) == sorted_ntriples(graph, pending=resumed.pending)

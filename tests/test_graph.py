@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from kg.export.tables import write_graphml
 from kg.gazetteer import Entity, Gazetteer
 from kg.graph import GraphBuilder, article_node, co_mention_graph, entity_nodes
-from kg.records import Article, ArticleRecord, Link
+from kg.records import Article, ArticleRecord
+
+from .conftest import GROWING_ARCHIVES, fold_articles, places_gazetteer, resumed_builder
 
 CNA = article_node("cna.com.tw/news/firstnews/202101070375.aspx")
 HKCNEWS = article_node("hkcnews.com/article/38092")
@@ -132,54 +134,14 @@ def test_co_mentions_match_a_count_of_every_pair(articles, threshold):
     }
 
 
-_PLACES = [f"p{i}" for i in range(6)]
-
-
-def _fold(builder: GraphBuilder, articles, numbers) -> None:
-    for number in numbers:
-        date, places, publisher, links = articles[number]
-        article = Article(
-            id=f"a{number}", path=f"a{number}.md", title="", text="", date=date,
-            url=f"https://x.org/a{number}",
-            links=tuple(Link(f"https://x.org/a{to}", f"t{to}") for to in links),
-        )  # fmt: skip
-        stats = tuple((p, 1, 0, False, True) for p in places)
-        builder.add(ArticleRecord(article, publisher_id=publisher), stats)
-
-
-@given(
-    articles=st.lists(
-        st.tuples(
-            st.sampled_from(["", "2020-01-02", "2021-05-06"]),
-            st.lists(st.sampled_from(_PLACES), max_size=4, unique=True),
-            st.sampled_from(["", "p4"]),
-            st.lists(st.integers(0, 7), max_size=2),
-        ),
-        max_size=8,
-    ),
-    cut=st.integers(0, 8),
-)
-def test_a_reopened_builder_finishes_as_one_that_saw_every_record_at_once(articles, cut):
-    """What a build resumes from its checkpoint: a finished builder, pickled, reopened and
-    given more records. Links to articles not seen yet are stubs until those arrive."""
-    import pickle
-
-    within = {"p0": "p4", "p1": "p0", "p3": "p5"}
-    gazetteer = Gazetteer(
-        [Entity(id=p, type="place", name=f"地{p}", en=p, within=within.get(p, "")) for p in _PLACES]
-    )
-    cut = min(cut, len(articles))
-    at_once = GraphBuilder(gazetteer, min_co_mentions=1)
-    _fold(at_once, articles, range(len(articles)))
+@given(GROWING_ARCHIVES)
+def test_a_reopened_builder_finishes_as_one_that_saw_every_record_at_once(archive):
+    """What a build resumes from its checkpoint (:func:`resumed_builder`)."""
+    articles, cut = archive
+    at_once = GraphBuilder(places_gazetteer(), min_co_mentions=1)
+    fold_articles(at_once, articles, range(len(articles)))
     expected = at_once.finish(complete=False)
-    before = GraphBuilder(gazetteer, min_co_mentions=1)
-    _fold(before, articles, range(cut))
-    before.finish(complete=False)
-    before.count_co_mentions()
-    resumed = pickle.loads(pickle.dumps(before))
-    resumed.gazetteer = gazetteer
-    resumed.reopen()
-    _fold(resumed, articles, range(cut, len(articles)))
+    _, _, resumed, _ = resumed_builder(articles, cut)
     graph = resumed.finish(complete=False)
     assert list(graph.nodes(data=True)) == list(expected.nodes(data=True))
     assert [(u, list(nbrs.items())) for u, nbrs in graph.adjacency()] == [
