@@ -147,15 +147,15 @@ def prepare_store(
         for old in sorted(folder.parent.glob(f"store-{path.name}-*"))
         if old != folder and (old / _COMPLETE).exists() and (old / _TRIPLES).exists()
     ]
-    if difference is not None and difference[0] in previous:
-        previous = [difference[0]]
-        removed, added = difference[1], difference[2]
-    elif previous:
-        removed, added = _difference((previous[0] / _TRIPLES).read_bytes(), ntriples)
     if previous and not folder.exists():
         try:
-            if _update(previous[0], removed, added, ntriples.count(b"\n")):
-                os.replace(previous[0], folder)
+            if difference is not None and difference[0] in previous:
+                old, removed, added = difference
+            else:
+                old = previous[0]
+                removed, added = _difference((old / _TRIPLES).read_bytes(), ntriples)
+            if _update(old, removed, added, ntriples.count(b"\n")):
+                os.replace(old, folder)
                 how = "updated"
         except (OSError, ValueError, SyntaxError):
             pass  # a damaged store: loaded afresh below

@@ -153,6 +153,13 @@ def test_prepare_store_loads_afresh_after_a_large_change_or_an_interrupted_one(
     assert len(_stores(tmp_path)) == 1
     assert set(open_store(path)) == _triples_of(path)
 
+    triples = _stores(tmp_path)[0] / "triples.nt"
+    triples.unlink()
+    triples.mkdir()  # there, but unreadable
+    graph.add_node("article:x/3", kind="article", type="article", title="", url="")
+    assert prepare_store(path, _write_graph(graph, path)) == "loaded"
+    assert set(open_store(path)) == _triples_of(path)
+
 
 def test_a_rebuild_keeps_the_store_in_step_with_the_rdf(tmp_path):
     import shutil
