@@ -105,11 +105,16 @@ def test_the_workers_end_with_the_last_result_even_if_the_caller_stops_there():
     assert [p for p in multiprocessing.active_children() if "Pool" in p.name] == []
 
 
-def test_cache_reuses_unchanged_files_and_sees_changes(tmp_path, monkeypatch):
-    corpus = tmp_path / "in"
+def _built_copy_of_seeds(tmp_path: Path, gazetteer=GAZETTEER) -> tuple[Path, Path]:
+    """A copy of the seeds (to change) and the folder it was built into."""
+    corpus, out = tmp_path / "in", tmp_path / "out"
     shutil.copytree(SEEDS, corpus)
-    out = tmp_path / "out"
-    kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    kg.build([corpus], gazetteer=gazetteer, out=out)
+    return corpus, out
+
+
+def test_cache_reuses_unchanged_files_and_sees_changes(tmp_path, monkeypatch):
+    corpus, out = _built_copy_of_seeds(tmp_path)
     calls = []
     original = pipeline.process_file
     monkeypatch.setattr(pipeline, "process_file", lambda *a: calls.append(a[0]) or original(*a))
@@ -221,10 +226,7 @@ def test_editing_the_gazetteer_folder_invalidates_what_it_changes(tmp_path):
 
 
 def test_the_prepared_matcher_is_cached_and_a_damaged_copy_is_made_again(tmp_path, monkeypatch):
-    corpus = tmp_path / "in"
-    shutil.copytree(SEEDS, corpus)
-    out = tmp_path / "out"
-    kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    corpus, out = _built_copy_of_seeds(tmp_path)
     [memo] = (out / ".kg-cache").glob("matcher-*.pickle")
     compiled = []
     original = pipeline.Matcher.__init__
@@ -375,10 +377,7 @@ def test_a_resumed_rebuild_writes_the_rdf_from_the_last_builds_triples(
 def test_a_resumed_rebuild_that_fails_before_its_reduce_ends_its_workers(
     tmp_path, test_gazetteer, monkeypatch
 ):
-    corpus = tmp_path / "in"
-    shutil.copytree(SEEDS, corpus)
-    out = tmp_path / "out"
-    kg.build([corpus], gazetteer=test_gazetteer, out=out)
+    corpus, out = _built_copy_of_seeds(tmp_path, test_gazetteer)
     seed = next(SEEDS.iterdir())
     for number in range(70):  # enough for worker processes
         (corpus / "zz").mkdir(exist_ok=True)
@@ -438,10 +437,7 @@ def test_a_rebuild_that_cannot_resume_the_reduce_folds_every_file(tmp_path, test
 
 
 def test_a_rebuild_that_extracts_nothing_does_not_load_the_matcher(tmp_path, monkeypatch):
-    corpus = tmp_path / "in"
-    shutil.copytree(SEEDS, corpus)
-    out = tmp_path / "out"
-    kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    corpus, out = _built_copy_of_seeds(tmp_path)
     loaded = []
     original = pipeline.Matcher.__setstate__
     monkeypatch.setattr(
