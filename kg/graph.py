@@ -33,6 +33,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -69,6 +70,9 @@ class GraphBuilder:
         self._entity_mentions: Counter[str] = Counter()
         self._entity_articles: Counter[str] = Counter()
         self._co_mentions_counted = False
+        self._pair_keys: Any = None  # see _sorted_pair_days
+        self._pair_dates: list[str] = []
+        self._keyed_articles = 0
         self._stub_urls: list[str] = []  # links that finish() resolved to stub articles
         self._completed = False
         self.pending = PendingEdges()
@@ -200,11 +204,7 @@ class GraphBuilder:
     def count_co_mentions(self) -> list[CoMention]:
         """The ``co_mentioned`` edges (into :attr:`pending`): the entity pairs named together
         in at least `min_co_mentions` articles, each pair in id order. Counted once, after
-        every record is in.
-
-        Counted with numpy over the pairs of every article at once: articles that name the
-        same number of entities are stacked into one matrix, so an archive's millions of
-        pairs take a few dozen array operations, not several per article."""
+        every record is in (again after :meth:`reopen`: see :meth:`_sorted_pair_days`)."""
         if not self._co_mentions_counted:
             self.pending.co_mentions = list(self._count_co_mentions())
             self._co_mentions_counted = True
@@ -215,42 +215,21 @@ class GraphBuilder:
             return
         import numpy as np
 
-        names = sorted(self._entity_index, key=lambda name: self._entity_index[name])
-        dates = sorted({d for d, _ in self._together if d})
-        rank = {d: i for i, d in enumerate(dates)}
-        size = len(names)
-        counts_of = np.fromiter((len(n) for _, n in self._together), np.int64, len(self._together))
-        flat = np.fromiter(itertools.chain.from_iterable(n for _, n in self._together),
-                           np.int64, int(counts_of.sum()))  # fmt: skip
-        offsets = np.r_[0, np.cumsum(counts_of)[:-1]]
-        article_day = np.fromiter((rank.get(d, -1) for d, _ in self._together), np.int64,
-                                  len(self._together))  # fmt: skip
-        codes, when = [], []
-        for n in np.unique(counts_of).tolist():
-            rows = np.flatnonzero(counts_of == n)
-            matrix = flat[offsets[rows, None] + np.arange(n)]  # one article per row
-            a, b = np.triu_indices(n, 1)
-            left, right = matrix[:, a], matrix[:, b]
-            codes.append((np.minimum(left, right) * size + np.maximum(left, right)).ravel())
-            when.append(np.repeat(article_day[rows], len(a)))
-        span = len(dates) + 1  # one sort of pair and day together: day 0 is "no date"
-        key = np.concatenate(codes) * span + (np.concatenate(when) + 1)
-        key.sort()
-        code, day = np.divmod(key, span)
-        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-        ends = np.r_[starts[1:], len(code)]
+        keys, dates = self._sorted_pair_days()
+        pair, day = keys >> _BITS, keys & _MASK
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        ends = np.r_[starts[1:], len(pair)]
         undated = np.add.reduceat((day == 0).astype(np.int64), starts)
         keep = ends - starts >= self.min_co_mentions
         starts, ends, undated = starts[keep], ends[keep], undated[keep]
         first = day[np.minimum(starts + undated, ends - 1)] - 1  # the first dated day, if any
         last = day[ends - 1] - 1
-        dates.append("")  # the first and last dates of pairs never dated (index -1)
-        pair = code[starts]
+        names = sorted(self._entity_index, key=lambda name: self._entity_index[name])
         names_of = np.array(names, dtype=object)
         id_order = np.argsort(np.argsort(names_of))  # each entity's place among the sorted ids
-        one, other = np.divmod(pair, size)
+        one, other = pair[starts] >> _BITS, pair[starts] & _MASK
         swap = id_order[other] < id_order[one]  # each pair in id order
-        dates_of = np.array(dates, dtype=object)
+        dates_of = np.array([*dates, ""], dtype=object)  # index -1: never dated
         yield from zip(
             names_of[np.where(swap, other, one)].tolist(),
             names_of[np.where(swap, one, other)].tolist(),
@@ -258,6 +237,51 @@ class GraphBuilder:
             dates_of[first].tolist(),
             dates_of[last].tolist(),
         )
+
+    def _sorted_pair_days(self) -> tuple[Any, list[str]]:
+        """Each pair of entities an article names together, with the article's date, as one
+        sorted int64 array of keys ``a << 42 | b << 21 | day`` (entity numbers a < b; `day`
+        the date's place in the dates returned, from 1, or 0 for an article without one).
+
+        Counted with numpy over every article at once: articles that name the same number of
+        entities are stacked into one matrix, so an archive's millions of pairs take a few
+        dozen array operations. The keys stay in the builder: after :meth:`reopen`, only the
+        new articles' pairs are sorted, and merged into them."""
+        import numpy as np
+
+        together = self._together
+        dates = sorted({d for d, _ in together if d})
+        if len(self._entity_index) > _MASK or len(dates) >= _MASK:
+            raise ValueError(f"co-mentions are counted for up to {_MASK} entities and dates")
+        rank = {d: i for i, d in enumerate(dates, start=1)}
+        kept = self._pair_keys
+        if kept is not None and self._pair_dates != dates:  # new dates: renumber the days
+            renumber = np.array([0, *(rank[d] for d in self._pair_dates)], np.int64)
+            kept = (kept & ~_MASK) | renumber[kept & _MASK]
+        new = together[self._keyed_articles :]
+        counts_of = np.fromiter((len(n) for _, n in new), np.int64, len(new))
+        flat = np.fromiter(itertools.chain.from_iterable(n for _, n in new),
+                           np.int64, int(counts_of.sum()))  # fmt: skip
+        offsets = np.cumsum(counts_of) - counts_of
+        day_of = np.fromiter((rank.get(d, 0) for d, _ in new), np.int64, len(new))
+        parts = [np.empty(0, np.int64)]
+        for n in np.unique(counts_of).tolist():
+            rows = np.flatnonzero(counts_of == n)
+            matrix = flat[offsets[rows, None] + np.arange(n)]  # one article per row
+            a, b = np.triu_indices(n, 1)
+            left, right = matrix[:, a], matrix[:, b]
+            pair = np.minimum(left, right) << _BITS | np.maximum(left, right)
+            parts.append((pair << _BITS | day_of[rows, None]).ravel())
+        keys = np.concatenate(parts)
+        keys.sort()
+        if kept is not None:
+            keys = np.insert(kept, np.searchsorted(kept, keys), keys)
+        self._pair_keys, self._pair_dates, self._keyed_articles = keys, dates, len(together)
+        return keys, dates
+
+
+_BITS = 21
+_MASK = (1 << _BITS) - 1  # the most entities, and dates, that co-mention keys hold
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import json
 
 import networkx as nx
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kg.export.tables import write_graphml
@@ -135,6 +135,7 @@ def test_co_mentions_match_a_count_of_every_pair(articles, threshold):
 
 
 @given(GROWING_ARCHIVES)
+@example(([("2021-05-06", ["p2", "p3"], "", []), ("2020-01-02", ["p2", "p5"], "", [])], 1))
 def test_a_reopened_builder_finishes_as_one_that_saw_every_record_at_once(archive):
     """What a build resumes from its checkpoint (:func:`resumed_builder`)."""
     articles, cut = archive
