@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -30,6 +31,7 @@ import pickle
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -369,25 +371,36 @@ class _Fold:
 
 
 def _resume(
-    cache: Cache, files: Sequence[Job], todo: Sequence[Job], paths: dict[str, Path],
-    fold_settings: str,
+    cache: Cache, files: Sequence[Job], todo: Sequence[Job],
+    outputs: dict[str, _StreamedLines], fold_settings: str,
 ) -> _Fold | None:  # fmt: skip
     """The last build's reduce state, if this build's files begin with exactly that build's
     files (same paths, same content, same code, gazetteer and settings), none of which is to
-    be extracted again, and its mentions.jsonl and articles.jsonl are as it left them."""
+    be extracted again, and its mentions.jsonl and articles.jsonl are as it left them. Those
+    `outputs` then continue the existing files (copied while the state loads)."""
     redo = set(todo)
+    continued = []
 
     def accept(header: dict) -> bool:
         done = files[: header["files"]]
-        outputs = header["outputs"].items()
-        return (
+        stamps = header["outputs"].items()
+        accepted = (
             len(done) == header["files"]
             and not any(job in redo for job in done)
-            and all(_stamp(paths[name]) == tuple(stamp) for name, stamp in outputs)
+            and all(_stamp(outputs[name].path) == tuple(stamp) for name, stamp in stamps)
             and cache.manifest(done, fold_settings) == header["manifest"]
         )
+        if accepted:
+            continued.extend(outputs.values())
+            for output in continued:
+                output.continue_existing()
+        return accepted
 
-    return cache.load_checkpoint(accept)
+    fold = cache.load_checkpoint(accept)
+    if fold is None:  # the state itself could not be loaded
+        for output in continued:
+            output.start_over()
+    return fold
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -401,38 +414,78 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 class _StreamedLines:
-    """A JSON-lines file written as records arrive, renamed into place on success;
-    `continued`, it starts as a copy of the file already there (a resumed reduce's)."""
+    """A JSON-lines file written as records arrive, renamed into place on success. A
+    resumed reduce's starts as a copy of the file already there (:meth:`continue_existing`)."""
 
-    def __init__(self, path: Path | None, continued: bool = False) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.path = path
         self._tmp = None
+        self._copying: threading.Thread | None = None
+        self._copy_error: BaseException | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            if continued:
-                shutil.copyfile(path, self._tmp_path)
+            self._tmp = open(self._tmp_path, "wb", buffering=1 << 20)  # noqa: SIM115
+
+    def continue_existing(self) -> None:
+        """Start from a copy of the file there, made in a thread while the caller goes on:
+        the kernel copies (the GIL is free), and the first write waits for it."""
+        if self._tmp is None or self.path is None:
+            return
+        self._tmp.close()
+        source, target = self.path, self._tmp_path
+
+        def copy() -> None:
+            try:
+                shutil.copyfile(source, target)
+            except BaseException as err:  # raised in the caller's thread: see _copied
+                self._copy_error = err
+
+        self._copying = threading.Thread(target=copy, daemon=True)
+        self._copying.start()
+
+    def _copied(self) -> None:
+        if self._copying is not None:
+            self._copying.join()
+            self._copying = None
             self._tmp = open(self._tmp_path, "ab", buffering=1 << 20)  # noqa: SIM115
+            if self._copy_error is not None:
+                raise self._copy_error
+
+    def start_over(self) -> None:
+        """Drop what is written (a copy too): the file starts empty again."""
+        with contextlib.suppress(OSError):
+            self._copied()
+        if self._tmp is not None:
+            self._tmp.seek(0)
+            self._tmp.truncate()
 
     def write(self, lines: bytes) -> None:
+        self._copied()
         if self._tmp is not None:
             self._tmp.write(lines)
 
     def close(self) -> tuple[int, int]:
         """Stop writing (:meth:`commit` still renames): the file's :func:`_stamp`."""
+        self._copied()
         if self._tmp is None:
             return (-1, -1)
         self._tmp.close()
         return _stamp(self._tmp_path)
 
     def commit(self) -> None:
+        self._copied()
         if self._tmp is not None and self.path is not None:
             self._tmp.close()
             os.replace(self._tmp_path, self.path)
 
     def discard(self) -> None:
-        if self._tmp is not None:
+        if self._copying is not None:
+            self._copying.join()
+            self._copying = None
+        elif self._tmp is not None:
             self._tmp.close()
+        if self.path is not None:
             self._tmp_path.unlink(missing_ok=True)
 
 
@@ -532,7 +585,10 @@ def _build(
     fold_settings = repr(opts.min_co_mentions)
     mentions_out = articles_out = _StreamedLines(None)
     try:  # the workers extract meanwhile
-        fold = _resume(cache, files, todo, paths, fold_settings) if out_dir is not None else None
+        mentions_out = _StreamedLines(paths.get("mentions"))
+        articles_out = _StreamedLines(paths.get("articles"))
+        streams = {"mentions": mentions_out, "articles": articles_out}
+        fold = _resume(cache, files, todo, streams, fold_settings) if out_dir is not None else None
         resumed = fold is not None
         rdf_change = None
         if fold is None:
@@ -543,8 +599,6 @@ def _build(
         builder, report_files, seen_urls = fold.builder, fold.report_files, fold.seen_urls
         mention_count = fold.mention_count
         remaining = files[fold.files :]
-        mentions_out = _StreamedLines(paths.get("mentions"), continued=resumed)
-        articles_out = _StreamedLines(paths.get("articles"), continued=resumed)
         results = cache.merge(remaining, todo, fresh)
         for blob in _progress(results, len(remaining), opts.progress):
             mapped: Mapped = pickle.loads(blob)
@@ -574,6 +628,7 @@ def _build(
                 "publisher": record.publisher_id,
                 "mentions": article_mentions,
             })  # fmt: skip
+        stamps = {"mentions": mentions_out.close(), "articles": articles_out.close()}
     except BaseException:
         mentions_out.discard()
         articles_out.discard()
@@ -589,7 +644,7 @@ def _build(
         header = {
             "files": len(files),
             "manifest": fold.manifest,
-            "outputs": {"mentions": mentions_out.close(), "articles": articles_out.close()},
+            "outputs": stamps,
         }
         keep_checkpoint = functools.partial(cache.save_checkpoint, header, fold)
     timings["read_and_extract"] = time.perf_counter() - clock
@@ -600,6 +655,9 @@ def _build(
     pending = builder.pending
     write_rdf = functools.partial(_write_rdf_and_store, graph, pending, out_dir, opts,
                                   stores_survive_fork(), rdf_label, rdf_change)  # fmt: skip
+    if resumed:  # the RDF is patched, so its process has the shorter path: it keeps the state
+        write_rdf = _then(write_rdf, keep_checkpoint)
+        keep_checkpoint = lambda: None  # noqa: E731
     rdf = (
         _Forked(write_rdf) if out_dir is not None else None
     )  # the RDF has no co-mention edges: it is written while they are counted
@@ -809,6 +867,17 @@ class _Forked:
             self._process.terminate()
             self._process.join()
             self._process = None
+
+
+def _then(task: Callable[[], Any], after: Callable[[], Any]) -> Callable[[], Any]:
+    """`task`, then `after`: the value is the task's."""
+
+    def both() -> Any:
+        value = task()
+        after()
+        return value
+
+    return both
 
 
 def _outcome_of(task: Callable[[], Any]) -> tuple[bool, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import json
 import multiprocessing
+import pickle
 import shutil
 import subprocess
 import sys
@@ -414,6 +415,16 @@ def _checkpoint_damaged(corpus: Path, out: Path) -> dict:
     return {}
 
 
+def _checkpoint_state_damaged(corpus: Path, out: Path) -> dict:
+    """The header is accepted (the outputs are then copied to be continued), the state not."""
+    path = out / ".kg-cache" / "checkpoint.pickle"
+    with open(path, "rb") as file:
+        pickle.load(file)
+        end_of_header = file.tell()
+    path.write_bytes(path.read_bytes()[:end_of_header] + b"not the state")
+    return {}
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -421,6 +432,7 @@ def _checkpoint_damaged(corpus: Path, out: Path) -> dict:
         _earlier_file_edited,
         _output_touched,
         _checkpoint_damaged,
+        _checkpoint_state_damaged,
         lambda corpus, out: {"min_co_mentions": 1},  # another setting of the reduce
     ],
 )
