@@ -22,6 +22,8 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -128,7 +130,7 @@ class Cache:
         if self.folder is None:
             return None
         try:
-            with open(self._memo_path(name, gazetteer), "rb") as file:
+            with open(self._memo_path(name, gazetteer), "rb") as file, _no_collections():
                 return pickle.load(file)
         except Exception:  # missing or damaged: only a slower build
             return None
@@ -278,7 +280,8 @@ class Cache:
                 header = pickle.load(file)
                 if header.get("salt") != self._memo_salt(self.gazetteer) or not accept(header):
                     return None
-                return pickle.load(file)
+                with _no_collections():
+                    return pickle.load(file)
         except Exception:  # missing or damaged: the reduce starts from the first file
             return None
 
@@ -287,6 +290,19 @@ class Cache:
             self._db.commit()
             self._db.close()
             self._db = None
+
+
+@contextlib.contextmanager
+def _no_collections() -> Iterator[None]:
+    """Pause the cyclic garbage collector: unpickling a graph makes millions of containers,
+    which would set off one collection after another that finds nothing to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _signature(path: str) -> str:

@@ -379,15 +379,18 @@ def _resume(
     be extracted again, and its mentions.jsonl and articles.jsonl are as it left them. Those
     `outputs` then continue the existing files (copied while the state loads)."""
     redo = set(todo)
-    continued = []
+    continued: list[_StreamedLines] = []
 
     def accept(header: dict) -> bool:
         done = files[: header["files"]]
-        stamps = header["outputs"].items()
+        stamps = header["outputs"]
         accepted = (
             len(done) == header["files"]
             and not any(job in redo for job in done)
-            and all(_stamp(outputs[name].path) == tuple(stamp) for name, stamp in stamps)
+            and all(
+                output.path is not None and _stamp(output.path) == tuple(stamps[name])
+                for name, output in outputs.items()
+            )
             and cache.manifest(done, fold_settings) == header["manifest"]
         )
         if accepted:
@@ -653,11 +656,13 @@ def _build(
     clock = time.perf_counter()
     graph = builder.finish(complete=False)  # the edges stay in builder.pending: see PendingEdges
     pending = builder.pending
+    write_rdf: Callable[[], tuple[Path, dict[str, float], Any]]
     write_rdf = functools.partial(_write_rdf_and_store, graph, pending, out_dir, opts,
                                   stores_survive_fork(), rdf_label, rdf_change)  # fmt: skip
-    if resumed:  # the RDF is patched, so its process has the shorter path: it keeps the state
-        write_rdf = _then(write_rdf, keep_checkpoint)
-        keep_checkpoint = lambda: None  # noqa: E731
+    page_forked = resumed and out_dir is not None
+    if page_forked:  # the RDF is patched: its process has time for the page too
+        builder.count_co_mentions()  # which the page shows
+        write_rdf = _then(write_rdf, functools.partial(_write_page, graph, pending, out_dir, opts))
     rdf = (
         _Forked(write_rdf) if out_dir is not None else None
     )  # the RDF has no co-mention edges: it is written while they are counted
@@ -682,7 +687,7 @@ def _build(
             mentions_out.commit()
             articles_out.commit()
             result.outputs = _write_outputs(graph, pending, report, out_dir, opts, timings, rdf,
-                                            meanwhile=keep_checkpoint)  # fmt: skip
+                                            page_forked, meanwhile=keep_checkpoint)  # fmt: skip
             result.outputs.update(mentions=paths["mentions"], articles=paths["articles"])
             timings["export"] = time.perf_counter() - clock
             cache.save(files, cache.manifest(files, settings))
@@ -797,19 +802,25 @@ def _write_rdf_and_store(
     return path, times, None
 
 
+def _write_page(graph, pending, out_dir: Path, opts: BuildOptions) -> dict[str, float]:
+    stage = time.perf_counter()
+    write_html(graph, _output_paths(out_dir)["html"], max_nodes=opts.max_nodes, view=opts.view,
+               focus=opts.focus, pending=pending)  # fmt: skip
+    return {"export_html": time.perf_counter() - stage}
+
+
 def _write_outputs(
     graph, pending, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked,
-    meanwhile: Callable[[], Any] = lambda: None,
+    page_forked: bool = False, meanwhile: Callable[[], Any] = lambda: None,
 ) -> dict[str, Path]:  # fmt: skip
     """Write every output, with the `pending` edges that `graph` does not hold; `rdf` is the
     forked process writing the RDF file and its query store meanwhile (a third process would
-    only contend for two cores), and `meanwhile` runs before waiting for it."""
-    outputs = {}
+    only contend for two cores), and the page too when `page_forked`; `meanwhile` runs before
+    waiting for it."""
     files = _output_paths(out_dir)
-    stage = time.perf_counter()
-    outputs["html"] = write_html(graph, files["html"], max_nodes=opts.max_nodes, view=opts.view,
-                                 focus=opts.focus, pending=pending)  # fmt: skip
-    timings["export_html"] = time.perf_counter() - stage
+    outputs = {"html": files["html"]}
+    if not page_forked:
+        timings.update(_write_page(graph, pending, out_dir, opts))
     stage = time.perf_counter()
     outputs["graph"] = write_node_link(graph, files["graph"], pending)
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
@@ -869,13 +880,16 @@ class _Forked:
             self._process = None
 
 
-def _then(task: Callable[[], Any], after: Callable[[], Any]) -> Callable[[], Any]:
-    """`task`, then `after`: the value is the task's."""
+def _then(
+    write_rdf: Callable[[], tuple[Path, dict[str, float], Any]],
+    task: Callable[[], dict[str, float]],
+) -> Callable[[], tuple[Path, dict[str, float], Any]]:
+    """:func:`_write_rdf_and_store`, then `task`, whose times join its own."""
 
-    def both() -> Any:
-        value = task()
-        after()
-        return value
+    def both() -> tuple[Path, dict[str, float], Any]:
+        path, times, store = write_rdf()
+        times.update(task())
+        return path, times, store
 
     return both
 
