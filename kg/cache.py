@@ -36,12 +36,12 @@ from kg.export import write_atomic
 
 Job = tuple[str, str]
 T = TypeVar("T")
-_SCHEMA_VERSION = 2
+_SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, gazetteer TEXT NOT NULL, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, signature TEXT NOT NULL, digest TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS builds (name TEXT PRIMARY KEY, manifest TEXT NOT NULL);
 """
+_LAST_BUILD = "last-build"
 
 
 class Cache:
@@ -235,13 +235,33 @@ class Cache:
         return digest.hexdigest()
 
     def last_build(self) -> str:
-        if self._db is None:
+        """The :meth:`manifest` that :meth:`mark_built` kept, or ''."""
+        if self._db is None or self.folder is None:
             return ""
-        row = self._db.execute("SELECT manifest FROM builds WHERE name = 'last'").fetchone()
-        return row[0] if row else ""
+        try:
+            return (self.folder / _LAST_BUILD).read_text(encoding="utf-8")
+        except OSError:
+            return ""
 
     def save(self, jobs: Sequence[Job], manifest: str = "") -> None:
         """Keep exactly the results of this build, and remember it as the last one."""
+        self.keep_only(jobs)
+        self.mark_built(manifest)
+
+    def mark_built(self, manifest: str | None) -> None:
+        """Remember the `manifest` of a build whose outputs are all written, or (None) that
+        the outputs are changing. A file of its own, not a row: a commit waits for the disk."""
+        if self._db is None or self.folder is None:
+            return
+        if manifest is None:
+            (self.folder / _LAST_BUILD).unlink(missing_ok=True)
+        else:
+            write_atomic(self.folder / _LAST_BUILD, manifest)
+
+    def keep_only(self, jobs: Sequence[Job]) -> None:
+        """Keep exactly the results of `jobs` (this build's) and commit them. Callable from
+        another thread, which a build uses while it writes its outputs, when this process
+        does nothing else with the cache."""
         if self._db is None:
             return
         db = self._db
@@ -250,7 +270,6 @@ class Cache:
         db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((self.key(job),) for job in jobs))
         db.execute("DELETE FROM records WHERE key NOT IN (SELECT key FROM keep)")
         db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?)", self._new_digests)
-        db.execute("INSERT OR REPLACE INTO builds VALUES ('last', ?)", (manifest,))
         db.commit()
         self._new_digests = []
         if self.folder is not None:  # every result is now the current gazetteer's
@@ -337,7 +356,7 @@ def _file_digest(path: str) -> str:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path)
+    db = sqlite3.connect(path, check_same_thread=False)  # see Cache.keep_only
     db.execute("PRAGMA journal_mode=DELETE")  # a build writes once: WAL would write it twice
     db.execute("PRAGMA synchronous=NORMAL")
     if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:

@@ -663,9 +663,11 @@ def _build(
     if page_forked:  # the RDF is patched: its process has time for the page too
         builder.count_co_mentions()  # which the page shows
         write_rdf = _then(write_rdf, functools.partial(_write_page, graph, pending, out_dir, opts))
-    rdf = (
-        _Forked(write_rdf) if out_dir is not None else None
-    )  # the RDF has no co-mention edges: it is written while they are counted
+    rdf = kept = None
+    if out_dir is not None:
+        cache.mark_built(None)  # the outputs change from here
+        rdf = _Forked(write_rdf)  # no co-mention edges in the RDF: written while they are counted
+        kept = _InThread(functools.partial(cache.keep_only, files))  # after the fork: see _InThread
     try:
         builder.count_co_mentions()
         timings["assemble"] = time.perf_counter() - clock
@@ -681,7 +683,7 @@ def _build(
         )
         result.extracted, result.rechecked = len(todo), rechecked
         result.resumed = len(files) - len(remaining)
-        if out_dir is not None and rdf is not None:
+        if out_dir is not None and rdf is not None and kept is not None:
             _stage("writing the outputs", opts.progress)
             clock = time.perf_counter()
             mentions_out.commit()
@@ -690,7 +692,8 @@ def _build(
                                             page_forked, meanwhile=keep_checkpoint)  # fmt: skip
             result.outputs.update(mentions=paths["mentions"], articles=paths["articles"])
             timings["export"] = time.perf_counter() - clock
-            cache.save(files, cache.manifest(files, settings))
+            kept.result()
+            cache.mark_built(cache.manifest(files, settings))
             write_atomic(
                 out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n"
             )
@@ -698,6 +701,9 @@ def _build(
         if rdf is not None:
             rdf.cancel()  # a failed build must not write graph.ttl after the error
         raise
+    finally:
+        if kept is not None:
+            kept.wait()  # the cache closes after this: not under the commit
     _raise_if_strict(report, opts)
     return result
 
@@ -835,6 +841,32 @@ def _write_outputs(
         prepare_store(outputs["rdf"], *store)
         timings["query_store"] = time.perf_counter() - stage
     return outputs
+
+
+class _InThread:
+    """A task that mostly waits on the disk (a database commit), in a thread while this
+    process writes its outputs. Started only after the process forks its RDF process: a
+    forked process gets no copy of a running thread, nor of the locks it holds."""
+
+    def __init__(self, task: Callable[[], Any]) -> None:
+        self._outcome: tuple[bool, Any] = (False, None)
+
+        def run() -> None:
+            self._outcome = _outcome_of(task)
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> Any:
+        """Wait for the task: its value, or a :class:`KgError` saying why it failed."""
+        self.wait()
+        ok, value = self._outcome
+        if not ok:
+            raise KgError(f"updating the cache failed: {value}")
+        return value
 
 
 class _Forked:

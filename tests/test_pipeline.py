@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import pickle
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -112,6 +113,38 @@ def _built_copy_of_seeds(tmp_path: Path, gazetteer=GAZETTEER) -> tuple[Path, Pat
     shutil.copytree(SEEDS, corpus)
     kg.build([corpus], gazetteer=gazetteer, out=out)
     return corpus, out
+
+
+def test_a_build_that_fails_in_its_outputs_is_not_taken_for_an_earlier_one(
+    tmp_path, monkeypatch
+):
+    """Its outputs are half written: a later build of the earlier build's files and
+    settings must build again, not find them up to date."""
+    corpus, out = _built_copy_of_seeds(tmp_path)
+    page = (out / "graph.html").read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "write_node_link", disk_full)
+        with pytest.raises(OSError, match="No space"):
+            kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5)
+    again = kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    assert not again.up_to_date and (out / "graph.html").read_bytes() == page
+
+
+def test_a_cache_that_cannot_be_updated_fails_the_build_with_a_message(tmp_path, monkeypatch):
+    corpus, out = _built_copy_of_seeds(tmp_path)
+
+    def disk_io_error(self, jobs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(pipeline.Cache, "keep_only", disk_io_error)
+    with pytest.raises(KgError, match="updating the cache failed: .*disk I/O error"):
+        kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5)
+    monkeypatch.undo()
+    assert not kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5).up_to_date
 
 
 def test_cache_reuses_unchanged_files_and_sees_changes(tmp_path, monkeypatch):
