@@ -115,9 +115,7 @@ def _built_copy_of_seeds(tmp_path: Path, gazetteer=GAZETTEER) -> tuple[Path, Pat
     return corpus, out
 
 
-def test_a_build_that_fails_in_its_outputs_is_not_taken_for_an_earlier_one(
-    tmp_path, monkeypatch
-):
+def test_a_build_that_fails_in_its_outputs_is_not_taken_for_an_earlier_one(tmp_path, monkeypatch):
     """Its outputs are half written: a later build of the earlier build's files and
     settings must build again, not find them up to date."""
     corpus, out = _built_copy_of_seeds(tmp_path)
@@ -141,7 +139,7 @@ def test_a_cache_that_cannot_be_updated_fails_the_build_with_a_message(tmp_path,
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(pipeline.Cache, "keep_only", disk_io_error)
-    with pytest.raises(KgError, match="updating the cache failed: .*disk I/O error"):
+    with pytest.raises(KgError, match=r"updating the cache failed: .*disk I/O error"):
         kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5)
     monkeypatch.undo()
     assert not kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5).up_to_date
