@@ -215,15 +215,15 @@ class GraphBuilder:
             return
         import numpy as np
 
-        keys, dates = self._sorted_pair_days()
-        pair, day = keys >> _BITS, keys & _MASK
-        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        keys, dates = self._sorted_pair_days()  # an archive's millions: few whole-array steps
+        pair = keys >> _BITS
+        starts = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1]
         ends = np.r_[starts[1:], len(pair)]
-        undated = np.add.reduceat((day == 0).astype(np.int64), starts)
+        undated = np.add.reduceat((keys & _MASK) == 0, starts, dtype=np.int64)
         keep = ends - starts >= self.min_co_mentions
         starts, ends, undated = starts[keep], ends[keep], undated[keep]
-        first = day[np.minimum(starts + undated, ends - 1)] - 1  # the first dated day, if any
-        last = day[ends - 1] - 1
+        first = (keys[np.minimum(starts + undated, ends - 1)] & _MASK) - 1  # first dated day
+        last = (keys[ends - 1] & _MASK) - 1  # -1: never dated
         names = sorted(self._entity_index, key=lambda name: self._entity_index[name])
         names_of = np.array(names, dtype=object)
         id_order = np.argsort(np.argsort(names_of))  # each entity's place among the sorted ids
@@ -255,7 +255,8 @@ class GraphBuilder:
             raise ValueError(f"co-mentions are counted for up to {_MASK} entities and dates")
         rank = {d: i for i, d in enumerate(dates, start=1)}
         kept = self._pair_keys
-        if kept is not None and self._pair_dates != dates:  # new dates: renumber the days
+        if kept is not None and self._pair_dates != dates[: len(self._pair_dates)]:
+            # dates before the last: renumber the days (later ones, as an archive grows, keep them)
             renumber = np.array([0, *(rank[d] for d in self._pair_dates)], np.int64)
             kept = (kept & ~_MASK) | renumber[kept & _MASK]
         new = together[self._keyed_articles :]
