@@ -379,7 +379,6 @@ def _resume(
     be extracted again, and its mentions.jsonl and articles.jsonl are as it left them. Those
     `outputs` then continue the existing files (copied while the state loads)."""
     redo = set(todo)
-    continued: list[_StreamedLines] = []
 
     def accept(header: dict) -> bool:
         done = files[: header["files"]]
@@ -394,14 +393,13 @@ def _resume(
             and cache.manifest(done, fold_settings) == header["manifest"]
         )
         if accepted:
-            continued.extend(outputs.values())
-            for output in continued:
+            for output in outputs.values():
                 output.continue_existing()
         return accepted
 
     fold = cache.load_checkpoint(accept)
-    if fold is None:  # the state itself could not be loaded
-        for output in continued:
+    if fold is None:  # if accepted, the state itself could not be loaded: drop the copies
+        for output in outputs.values():
             output.start_over()
     return fold
 
@@ -423,8 +421,7 @@ class _StreamedLines:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._tmp = None
-        self._copying: threading.Thread | None = None
-        self._copy_error: BaseException | None = None
+        self._copying: _InThread | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -436,24 +433,13 @@ class _StreamedLines:
         if self._tmp is None or self.path is None:
             return
         self._tmp.close()
-        source, target = self.path, self._tmp_path
-
-        def copy() -> None:
-            try:
-                shutil.copyfile(source, target)
-            except BaseException as err:  # raised in the caller's thread: see _copied
-                self._copy_error = err
-
-        self._copying = threading.Thread(target=copy, daemon=True)
-        self._copying.start()
+        self._copying = _InThread(functools.partial(shutil.copyfile, self.path, self._tmp_path))
 
     def _copied(self) -> None:
         if self._copying is not None:
-            self._copying.join()
-            self._copying = None
+            copying, self._copying = self._copying, None
             self._tmp = open(self._tmp_path, "ab", buffering=1 << 20)  # noqa: SIM115
-            if self._copy_error is not None:
-                raise self._copy_error
+            copying.result()
 
     def start_over(self) -> None:
         """Drop what is written (a copy too): the file starts empty again."""
@@ -484,7 +470,7 @@ class _StreamedLines:
 
     def discard(self) -> None:
         if self._copying is not None:
-            self._copying.join()
+            self._copying.wait()
             self._copying = None
         elif self._tmp is not None:
             self._tmp.close()
@@ -667,7 +653,7 @@ def _build(
     if out_dir is not None:
         cache.mark_built(None)  # the outputs change from here
         rdf = _Forked(write_rdf)  # no co-mention edges in the RDF: written while they are counted
-        kept = _InThread(functools.partial(cache.keep_only, files))  # after the fork: see _InThread
+        kept = _InThread(functools.partial(cache.keep_only, files))  # after the fork
     try:
         builder.count_co_mentions()
         timings["assemble"] = time.perf_counter() - clock
@@ -692,7 +678,10 @@ def _build(
                                             page_forked, meanwhile=keep_checkpoint)  # fmt: skip
             result.outputs.update(mentions=paths["mentions"], articles=paths["articles"])
             timings["export"] = time.perf_counter() - clock
-            kept.result()
+            try:
+                kept.result()
+            except Exception as err:
+                raise KgError(f"updating the cache failed: {err!r}") from err
             cache.mark_built(cache.manifest(files, settings))
             write_atomic(
                 out_dir / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n"
@@ -844,15 +833,19 @@ def _write_outputs(
 
 
 class _InThread:
-    """A task that mostly waits on the disk (a database commit), in a thread while this
-    process writes its outputs. Started only after the process forks its RDF process: a
-    forked process gets no copy of a running thread, nor of the locks it holds."""
+    """A task that mostly waits on the disk (a file copy, a database commit), in a thread
+    while this process goes on. None may be running when the process forks: a forked
+    process gets no copy of a running thread, nor of the locks it holds."""
 
     def __init__(self, task: Callable[[], Any]) -> None:
-        self._outcome: tuple[bool, Any] = (False, None)
+        self._value: Any = None
+        self._error: BaseException | None = None
 
         def run() -> None:
-            self._outcome = _outcome_of(task)
+            try:
+                self._value = task()
+            except BaseException as err:  # raised in the caller's thread by result()
+                self._error = err
 
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
@@ -861,12 +854,11 @@ class _InThread:
         self._thread.join()
 
     def result(self) -> Any:
-        """Wait for the task: its value, or a :class:`KgError` saying why it failed."""
+        """Wait for the task: its value, or the error it raised."""
         self.wait()
-        ok, value = self._outcome
-        if not ok:
-            raise KgError(f"updating the cache failed: {value}")
-        return value
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 class _Forked:

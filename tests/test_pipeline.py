@@ -115,17 +115,18 @@ def _built_copy_of_seeds(tmp_path: Path, gazetteer=GAZETTEER) -> tuple[Path, Pat
     return corpus, out
 
 
+def _disk_full(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
 def test_a_build_that_fails_in_its_outputs_is_not_taken_for_an_earlier_one(tmp_path, monkeypatch):
     """Its outputs are half written: a later build of the earlier build's files and
     settings must build again, not find them up to date."""
     corpus, out = _built_copy_of_seeds(tmp_path)
     page = (out / "graph.html").read_bytes()
 
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "write_node_link", disk_full)
+        patched.setattr(pipeline, "write_node_link", _disk_full)
         with pytest.raises(OSError, match="No space"):
             kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5)
     again = kg.build([corpus], gazetteer=GAZETTEER, out=out)
@@ -415,10 +416,7 @@ def test_a_resumed_rebuild_that_fails_before_its_reduce_ends_its_workers(
         (corpus / "zz").mkdir(exist_ok=True)
         shutil.copy(seed, corpus / "zz" / f"{number:02}.txt")
 
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(pipeline.shutil, "copyfile", disk_full)
+    monkeypatch.setattr(pipeline.shutil, "copyfile", _disk_full)
     with pytest.raises(OSError, match="No space"):
         kg.build([corpus], gazetteer=test_gazetteer, out=out, jobs=2)
     assert [p for p in multiprocessing.active_children() if "Pool" in p.name] == []
