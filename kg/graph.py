@@ -219,7 +219,9 @@ class GraphBuilder:
         pair = keys >> _BITS
         starts = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1]
         ends = np.r_[starts[1:], len(pair)]
-        undated = np.add.reduceat((keys & _MASK) == 0, starts, dtype=np.int64)
+        undated_so_far = np.zeros(len(keys) + 1, np.int64)  # reduceat over bools is slower
+        np.cumsum((keys & _MASK) == 0, out=undated_so_far[1:])
+        undated = undated_so_far[ends] - undated_so_far[starts]
         keep = ends - starts >= self.min_co_mentions
         starts, ends, undated = starts[keep], ends[keep], undated[keep]
         first = (keys[np.minimum(starts + undated, ends - 1)] & _MASK) - 1  # first dated day

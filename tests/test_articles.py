@@ -22,6 +22,7 @@ from kg import articles
 from kg.articles import (
     canonical_url,
     discover,
+    discover_names,
     normalise_date,
     parse_article,
     read_article,
@@ -328,6 +329,16 @@ def test_discover_skips_hidden_folders_and_takes_single_files(tmp_path):
     (tmp_path / "a.md").write_text("---\n---\nx", encoding="utf-8")
     assert list(discover([tmp_path])) == [(tmp_path / "a.md", tmp_path)]
     assert list(discover([tmp_path / "a.md"])) == [(tmp_path / "a.md", tmp_path)]
+
+
+def test_discover_names_are_the_paths_as_strings(tmp_path):
+    (tmp_path / "nested" / "deeper").mkdir(parents=True)
+    for name in ("b.md", "nested/a b.html", "nested/deeper/c.md", "nested/.hidden.md"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    inputs = [DATA, tmp_path, f"{tmp_path}/", tmp_path / "b.md"]
+    names = list(discover_names(inputs))
+    assert names == [(str(path), str(root)) for path, root in discover(inputs)]
+    assert (str(tmp_path / "nested" / "a b.html"), str(tmp_path)) in names
 
 
 def test_discover_missing_input(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import json
 import multiprocessing
+import os
 import pickle
 import shutil
 import sqlite3
@@ -105,6 +106,20 @@ def test_the_workers_end_with_the_last_result_even_if_the_caller_stops_there():
     results = pipeline._Parallel(lambda job, suffix: job[0] + suffix, jobs, 2, "!")
     assert [next(results) for _ in jobs] == [f"{i}!" for i in range(64)]
     assert [p for p in multiprocessing.active_children() if "Pool" in p.name] == []
+
+
+def test_a_few_hundred_jobs_get_one_worker_and_more_get_every_core(monkeypatch):
+    """Each worker first loads its state: for a short list, one is enough (it works while
+    the caller prepares the reduce), and the second would only take the caller's core."""
+    monkeypatch.setattr(pipeline._Parallel, "JOBS_PER_WORKER", 100)
+    for count, workers in ((100, 1), (101, 2), (1000, 2)):
+        jobs = [(str(i), "root") for i in range(count)]
+        results = pipeline._Parallel(lambda job: os.getpid(), jobs, 2)
+        pids = set(results)
+        assert len(pids) <= workers and os.getpid() not in pids
+        results = pipeline._Parallel(lambda job: os.getpid(), jobs, 2)
+        assert results._pool._processes == workers
+        results.close()
 
 
 def _built_copy_of_seeds(tmp_path: Path, gazetteer=GAZETTEER) -> tuple[Path, Path]:
