@@ -53,6 +53,7 @@ from kg.export.rdf import (
     SUFFIXES,
     ntriples_change,
     patch_ntriples,
+    patch_turtle,
     serialize_ntriples,
     sorted_ntriples,
 )
@@ -788,9 +789,15 @@ def _write_rdf_and_store(
         removed, added = ntriples_change(graph, pending, change.reopened, opts.base)
         ntriples = patch_ntriples(kept[1], removed, added)
         difference = (kept[0], removed, added)
+        if opts.rdf_format == "turtle":  # the file holds the kept triples: patched too
+            subjects = {line[: line.index(b" ")] for line in removed | added}
+            rdf = patch_turtle(path.read_bytes(), ntriples, subjects, opts.base)
+        else:
+            rdf = serialize_ntriples(ntriples, opts.rdf_format, opts.base)
     else:
         ntriples = sorted_ntriples(graph, opts.base, pending)
-    path = write_atomic(path, serialize_ntriples(ntriples, opts.rdf_format, opts.base))
+        rdf = serialize_ntriples(ntriples, opts.rdf_format, opts.base)
+    path = write_atomic(path, rdf)
     times["export_rdf"] = time.perf_counter() - stage
     if opts.rdf_format == "jsonld":
         return path, times, None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import networkx as nx
 import pyoxigraph as ox
 import rdflib
@@ -11,8 +13,11 @@ from rdflib.compare import isomorphic
 
 from kg.export.rdf import (
     generate_ntriples,
+    node_iri,
     ntriples_change,
     patch_ntriples,
+    patch_turtle,
+    serialize_ntriples,
     sorted_ntriples,
     to_rdf,
 )
@@ -88,8 +93,50 @@ def test_the_last_builds_triples_patched_are_the_triples_of_the_resumed_graph(ar
     last = sorted_ntriples(last_graph, pending=last_pending)
     graph = resumed.finish(complete=False)
     removed, added = ntriples_change(graph, resumed.pending, reopened)
-    assert patch_ntriples(last, removed, added) == sorted_ntriples(graph, pending=resumed.pending)
+    patched = patch_ntriples(last, removed, added)
+    assert patched == sorted_ntriples(graph, pending=resumed.pending)
     assert not removed & added
+    subjects = {line.split(b" ")[0] for line in removed | added}
+    assert patch_turtle(serialize_ntriples(last), patched, subjects) == serialize_ntriples(patched)
+
+
+_NODES = st.text(st.characters(exclude_categories=("Cs",)), max_size=5)
+_TRIPLES = st.sets(
+    st.tuples(
+        st.tuples(st.sampled_from(["article:", "", "http://other.org/"]), _NODES),
+        st.sampled_from(["http://schema.org/name", "http://schema.org/mentions"]),
+        st.one_of(st.text(st.characters(exclude_categories=("Cs",)), max_size=5), _NODES),
+    ),
+    max_size=12,
+)
+
+
+def _sorted_lines(triples) -> bytes:
+    def iri(kind, node):
+        return ox.NamedNode(kind + quote(node) if "//" in kind else node_iri(kind + node))
+
+    lines = {
+        f"{ox.Triple(iri(*s), ox.NamedNode(p), ox.Literal(o) if isinstance(o, str) else iri(*o))} .\n"
+        for s, p, o in triples
+    }
+    return "".join(sorted(lines)).encode()
+
+
+@given(_TRIPLES, _TRIPLES)
+def test_patched_turtle_is_the_turtle_of_the_new_triples(old, new):
+    """Subjects under the base (prefixed names, with escapes) and outside it, literals with
+    any character: the blocks of unchanged subjects are copied as they are."""
+    old_lines, new_lines = _sorted_lines(old), _sorted_lines(new)
+    changed = set(old_lines.splitlines(keepends=True)) ^ set(new_lines.splitlines(keepends=True))
+    subjects = {line.split(b" ")[0] for line in changed}
+    patched = patch_turtle(serialize_ntriples(old_lines), new_lines, subjects)
+    assert patched == serialize_ntriples(new_lines)
+
+
+def test_turtle_not_as_kg_wrote_it_is_written_afresh():
+    new = b"<http://x/a> <http://x/p> <http://x/b> .\n"
+    for turtle in (b"", b"not turtle\n", b"@prefix x: <http://x/> .\nx:a\tx:p x:c .\n"):
+        assert patch_turtle(turtle, new, {b"<http://x/a>"}) == serialize_ntriples(new)
 
 
 @given(

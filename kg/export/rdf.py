@@ -246,6 +246,68 @@ def serialize_ntriples(ntriples: bytes, format: str = "turtle", base: str = DEFA
     return b"\n".join(head + rest)
 
 
+def patch_turtle(
+    turtle: bytes, ntriples: bytes, subjects: set[bytes], base: str = DEFAULT_BASE
+) -> bytes:
+    """The Turtle of `ntriples` (sorted N-Triples), made from `turtle`, the Turtle that
+    :func:`serialize_ntriples` wrote of triples that differ from them only in the triples of
+    `subjects` (N-Triples terms, ``b"<iri>"``): the same bytes, for a fraction of the time.
+
+    The writer gives each subject one block, in the order of the sorted triples, and a
+    block depends only on its subject's triples; so the other subjects' blocks are copied
+    and only those of `subjects` written again.
+
+    >>> old = b"<http://x/a> <http://x/p> <http://x/b> .\\n"
+    >>> new = old + b"<http://x/c> <http://x/p> <http://x/b> .\\n"
+    >>> patch_turtle(serialize_ntriples(old), new, {b"<http://x/c>"}) == serialize_ntriples(new)
+    True
+    """
+    runs, end = [], 0
+    for subject in sorted(subjects):  # in the order of the triples: one pass over them
+        line = subject + b" "
+        start = 0 if ntriples.startswith(line) else ntriples.find(b"\n" + line, max(end - 1, 0)) + 1
+        if not start and not ntriples.startswith(line):
+            continue  # no triples left
+        end = start
+        while ntriples.startswith(line, end):
+            end = ntriples.index(b"\n", end) + 1
+        runs.append(ntriples[start:end])
+    header, blocks = _turtle_blocks(turtle)
+    fresh_header, fresh_blocks = _turtle_blocks(serialize_ntriples(b"".join(runs), "turtle", base))
+    try:
+        kept = dict(zip(_block_subjects(header, blocks), blocks, strict=True))
+        written = dict(zip(_block_subjects(header, fresh_blocks), fresh_blocks, strict=True))
+    except (SyntaxError, ValueError):  # not Turtle as serialize_ntriples writes it
+        return serialize_ntriples(ntriples, "turtle", base)
+    for subject in subjects:
+        kept.pop(subject, None)
+    kept.update(written)
+    if (fresh_header != header and runs) or len(written) != len(runs) or not kept:
+        return serialize_ntriples(ntriples, "turtle", base)  # (no triples: no prefixes either)
+    return header + b"".join(kept[subject] for subject in sorted(kept))
+
+
+_BLOCK_START = re.compile(rb"\n(?!\t)")
+
+
+def _turtle_blocks(turtle: bytes) -> tuple[bytes, list[bytes]]:
+    """The prefix lines of Turtle that :func:`serialize_ntriples` wrote, and its blocks
+    (a subject's triples: a line that starts with the subject, then lines that start with a
+    tab; literals never hold a raw line break, which the writer escapes)."""
+    bounds = [0, *(match.end() for match in _BLOCK_START.finditer(turtle))]
+    pieces = [turtle[start:end] for start, end in itertools.pairwise(bounds)]
+    prefixes = sum(1 for piece in pieces if piece.startswith(b"@prefix"))
+    return b"".join(pieces[:prefixes]), pieces[prefixes:]
+
+
+def _block_subjects(header: bytes, blocks: list[bytes]) -> list[bytes]:
+    """Each block's subject as an N-Triples term, read by the Turtle parser (which knows
+    the prefixes and the escapes of prefixed names)."""
+    heads = b"".join(block[: block.index(b" ")] + b" <urn:p> <urn:o> .\n" for block in blocks)
+    parsed = ox.parse(header + heads, format=ox.RdfFormat.TURTLE)
+    return [str(triple.subject).encode() for triple in parsed]
+
+
 def to_rdf(graph: nx.MultiDiGraph, format: str = "turtle", base: str = DEFAULT_BASE) -> bytes:
     """The graph serialised as `format` (turtle, ntriples or jsonld), sorted, same bytes
     for the same graph."""
