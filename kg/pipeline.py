@@ -631,7 +631,7 @@ def _build(
     finally:
         fresh.close()  # after an error too, the workers end now, not with its traceback
     fold.files, fold.mention_count = len(files), mention_count
-    keep_checkpoint: Callable[[], None] = lambda: None  # noqa: E731
+    keep_checkpoint: Callable[[], dict[str, float]] = dict
     rdf_label = ""
     if out_dir is not None and cache.folder is not None:
         fold.manifest = cache.manifest(files, fold_settings)
@@ -641,7 +641,9 @@ def _build(
             "manifest": fold.manifest,
             "outputs": stamps,
         }
-        keep_checkpoint = functools.partial(cache.save_checkpoint, header, fold)
+        keep_checkpoint = _timed(
+            "checkpoint", functools.partial(cache.save_checkpoint, header, fold)
+        )
     timings["read_and_extract"] = time.perf_counter() - clock
 
     _stage("assembling the graph", opts.progress)
@@ -652,9 +654,10 @@ def _build(
     write_rdf = functools.partial(_write_rdf_and_store, graph, pending, out_dir, opts,
                                   stores_survive_fork(), rdf_label, rdf_change)  # fmt: skip
     page_forked = resumed and out_dir is not None
-    if page_forked:  # the RDF is patched: its process has time for the page too
+    if page_forked:  # the RDF is patched: its process has time for the page and checkpoint too
         builder.count_co_mentions()  # which the page shows
         write_rdf = _then(write_rdf, functools.partial(_write_page, graph, pending, out_dir, opts))
+        write_rdf, keep_checkpoint = _then(write_rdf, keep_checkpoint), dict
     rdf = kept = None
     if out_dir is not None:
         cache.mark_built(None)  # the outputs change from here
@@ -818,12 +821,12 @@ def _write_page(graph, pending, out_dir: Path, opts: BuildOptions) -> dict[str, 
 
 def _write_outputs(
     graph, pending, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked,
-    page_forked: bool = False, meanwhile: Callable[[], Any] = lambda: None,
+    page_forked: bool = False, meanwhile: Callable[[], dict[str, float]] = dict,
 ) -> dict[str, Path]:  # fmt: skip
     """Write every output, with the `pending` edges that `graph` does not hold; `rdf` is the
     forked process writing the RDF file and its query store meanwhile (a third process would
-    only contend for two cores), and the page too when `page_forked`; `meanwhile` runs before
-    waiting for it."""
+    only contend for two cores), and the page and checkpoint too when `page_forked`;
+    `meanwhile` (which returns its timings) runs before waiting for it."""
     files = _output_paths(out_dir)
     outputs = {"html": files["html"]}
     if not page_forked:
@@ -834,7 +837,7 @@ def _write_outputs(
     outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph, pending))
     outputs["report"] = write_atomic(files["report"], orjson.dumps(report, option=_REPORT_JSON))
     timings["export_tables"] = time.perf_counter() - stage
-    meanwhile()
+    timings.update(meanwhile())
     outputs["rdf"], rdf_timings, store = rdf.result()
     timings.update(rdf_timings)
     if store is not None:  # the forked process could not open a store: see stores_survive_fork
@@ -928,6 +931,17 @@ def _then(
         return path, times, store
 
     return both
+
+
+def _timed(stage: str, task: Callable[[], Any]) -> Callable[[], dict[str, float]]:
+    """`task`, returning how long it took under the name `stage` (for timings.json)."""
+
+    def timed() -> dict[str, float]:
+        clock = time.perf_counter()
+        task()
+        return {stage: time.perf_counter() - clock}
+
+    return timed
 
 
 def _outcome_of(task: Callable[[], Any]) -> tuple[bool, Any]:
