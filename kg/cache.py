@@ -314,12 +314,15 @@ class Cache:
 @contextlib.contextmanager
 def _no_collections() -> Iterator[None]:
     """Pause the cyclic garbage collector: unpickling a graph makes millions of containers,
-    which would set off one collection after another that finds nothing to free."""
+    which would set off one collection after another that finds nothing to free. They are
+    then frozen (kept out of later collections): they live as long as the build, and the
+    first collection after the pause would otherwise go through all of them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
