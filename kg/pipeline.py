@@ -543,6 +543,7 @@ def build(
         return _build(inputs, gazetteer, opts, files, out_dir, cache, timings)
     finally:
         cache.close()
+        gc.unfreeze()  # what the build froze (the matcher, the checkpoint) is collectable again
         _stage("", opts.progress)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import gc
 import json
 import multiprocessing
 import os
@@ -120,6 +121,15 @@ def test_a_few_hundred_jobs_get_one_worker_and_more_get_every_core(monkeypatch):
         results = pipeline._Parallel(lambda job: os.getpid(), jobs, 2)
         assert results._pool._processes == workers
         results.close()
+
+
+def test_what_a_build_froze_is_collectable_again_after_it(tmp_path):
+    """Builds freeze their long-lived objects out of garbage collection (the matcher for the
+    workers, the unpickled checkpoint); a program that builds again must not keep them."""
+    corpus, out = _built_copy_of_seeds(tmp_path)
+    (corpus / "more.md").write_text("---\ntitle: 台北\n---\n台北市長蔣萬安說。", encoding="utf-8")
+    assert kg.build([corpus], gazetteer=GAZETTEER, out=out).resumed  # loaded a checkpoint
+    assert gc.get_freeze_count() == 0
 
 
 def _built_copy_of_seeds(tmp_path: Path, gazetteer=GAZETTEER) -> tuple[Path, Path]:
