@@ -15,19 +15,32 @@ True
 from __future__ import annotations
 
 import functools
+import json
 import unicodedata
+from pathlib import Path
 
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _INTERPUNCTS = "·・‧•･∙⋅"
 _VARIANTS = {"巿": "市"}  # look-alikes that OpenCC leaves alone (巿 is a common typo of 市)
 
 
-@functools.cache
-def _translation_table() -> dict[int, str]:
-    """One-to-one character table: Traditional → Simplified, full-width → ASCII, lower case."""
+SIMPLIFIED_CHARACTERS = Path(__file__).parent / "data" / "simplified-characters.json"
+"""What :func:`derive_simplified_characters` gives, shipped with kg (``python -m kg.text``
+writes it again): normalising starts at once, and means the same with any OpenCC version."""
+
+
+def derive_simplified_characters() -> dict[str, str]:
+    """Each CJK character that OpenCC simplifies to one other character, from its Hong
+    Kong, Taiwan and general Traditional-to-Simplified dictionaries (the last wins). Takes a
+    tenth of a second, in every process that normalises: kg ships the result
+    (:data:`SIMPLIFIED_CHARACTERS`).
+
+    >>> derive_simplified_characters()["臺"]
+    '台'
+    """
     import opencc
 
-    table: dict[int, str] = {}
+    found: dict[str, str] = {}
     chars = [chr(c) for lo, hi in _CJK_RANGES for c in range(lo, hi + 1)]
     joined = "\n".join(chars)
     for config in ("hk2s", "tw2s", "t2s"):  # later configs win; t2s is the reference
@@ -36,7 +49,15 @@ def _translation_table() -> dict[int, str]:
             continue
         for original, simple in zip(chars, converted):
             if len(simple) == 1 and simple != original:
-                table[ord(original)] = simple
+                found[original] = simple
+    return dict(sorted(found.items()))
+
+
+@functools.cache
+def _translation_table() -> dict[int, str]:
+    """One-to-one character table: Traditional → Simplified, full-width → ASCII, lower case."""
+    simplified = json.loads(SIMPLIFIED_CHARACTERS.read_bytes())
+    table: dict[int, str] = {ord(original): simple for original, simple in simplified.items()}
     for code in range(0xFF01, 0xFF5F):  # full-width ASCII forms
         table[code] = chr(code - 0xFEE0)
     table[0x3000] = " "
@@ -57,8 +78,10 @@ def _code_point_table():
     import numpy as np
 
     table = np.arange(0x110000, dtype=np.uint32)
-    for code, target in _translation_table().items():
-        table[code] = ord(target)
+    mapped = _translation_table()
+    table[np.fromiter(mapped, np.uint32, len(mapped))] = np.fromiter(
+        map(ord, mapped.values()), np.uint32, len(mapped)
+    )
     return table
 
 
@@ -124,3 +147,11 @@ def is_ascii_word(text: str) -> bool:
     (True, False)
     """
     return text.isascii() and any(c.isalpha() for c in text)
+
+
+if __name__ == "__main__":  # python -m kg.text: write the shipped table again
+    SIMPLIFIED_CHARACTERS.parent.mkdir(exist_ok=True)
+    SIMPLIFIED_CHARACTERS.write_text(
+        json.dumps(derive_simplified_characters(), ensure_ascii=False, indent=0) + "\n",
+        encoding="utf-8",
+    )
