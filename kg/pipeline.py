@@ -58,11 +58,12 @@ from kg.export.rdf import (
     sorted_ntriples,
 )
 from kg.export.tables import (
-    generate_edges_csv,
+    MentionBlock,
+    edges_csv_parts,
     generate_entities_csv,
+    node_link_parts,
     read_node_link,
     record_lines,
-    write_node_link,
 )
 from kg.extract import GazetteerChange, Matcher, extract
 from kg.gazetteer import Gazetteer
@@ -684,8 +685,10 @@ def _build(
             clock = time.perf_counter()
             mentions_out.commit()
             articles_out.commit()
+            since = rdf_change.since if rdf_change is not None else None
+            blocks = _MentionBlocks(cache.folder, rdf_label, since)
             result.outputs = _write_outputs(graph, pending, report, out_dir, opts, timings, rdf,
-                                            page_forked, meanwhile=keep_checkpoint)  # fmt: skip
+                                            blocks, page_forked, meanwhile=keep_checkpoint)  # fmt: skip
             result.outputs.update(mentions=paths["mentions"], articles=paths["articles"])
             timings["export"] = time.perf_counter() - clock
             try:
@@ -822,7 +825,8 @@ def _write_page(graph, pending, out_dir: Path, opts: BuildOptions) -> dict[str, 
 
 def _write_outputs(
     graph, pending, report, out_dir: Path, opts: BuildOptions, timings: dict, rdf: _Forked,
-    page_forked: bool = False, meanwhile: Callable[[], dict[str, float]] = dict,
+    blocks: _MentionBlocks, page_forked: bool = False,
+    meanwhile: Callable[[], dict[str, float]] = dict,
 ) -> dict[str, Path]:  # fmt: skip
     """Write every output, with the `pending` edges that `graph` does not hold; `rdf` is the
     forked process writing the RDF file and its query store meanwhile (a third process would
@@ -833,9 +837,12 @@ def _write_outputs(
     if not page_forked:
         timings.update(_write_page(graph, pending, out_dir, opts))
     stage = time.perf_counter()
-    outputs["graph"] = write_node_link(graph, files["graph"], pending)
+    parts = node_link_parts(graph, pending, blocks.kept(files["graph"]))
+    outputs["graph"] = blocks.write(files["graph"], parts, len(pending.mentions))
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
-    outputs["edges_csv"] = write_atomic(files["edges_csv"], generate_edges_csv(graph, pending))
+    parts = edges_csv_parts(graph, pending, blocks.kept(files["edges_csv"]))
+    outputs["edges_csv"] = blocks.write(files["edges_csv"], parts, len(pending.mentions))
+    blocks.save()
     outputs["report"] = write_atomic(files["report"], orjson.dumps(report, option=_REPORT_JSON))
     timings["export_tables"] = time.perf_counter() - stage
     timings.update(meanwhile())
@@ -846,6 +853,45 @@ def _write_outputs(
         prepare_store(outputs["rdf"], *store)
         timings["query_store"] = time.perf_counter() - stage
     return outputs
+
+
+class _MentionBlocks:
+    """Where graph.json and edges.csv hold their mention edges, noted in the cache folder,
+    so that a rebuild that resumes this build's reduce copies them from the files
+    (:class:`~kg.export.tables.MentionBlock`) when they are as this build left them."""
+
+    def __init__(self, folder: Path | None, label: str, since: str | None) -> None:
+        self._path = folder / "mention-blocks.json" if folder is not None and label else None
+        self._label = label  # this build's files and settings: see _RdfChange
+        self._since = since  # those of the build whose reduce this one resumed
+        self._found: dict = {}
+        self._written: dict = {}
+        if self._path is not None and since is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._found = orjson.loads(self._path.read_bytes())
+
+    def kept(self, output: Path) -> MentionBlock | None:
+        """The last build's mention block of `output`, if this build resumed its reduce and
+        the file is as it left it; else None."""
+        entry = self._found.get(output.name)  # the label names the fold, so its articles too
+        if not entry or entry["label"] != self._since or entry["stamp"] != list(_stamp(output)):
+            return None
+        try:
+            return MentionBlock.read(output, entry["start"], entry["end"], entry["articles"])
+        except OSError:
+            return None
+
+    def write(self, output: Path, parts: tuple[bytes, bytes, bytes], articles: int) -> Path:
+        """Write `parts` (before, mention block, after) to `output`, noting the block."""
+        path = write_atomic(output, b"".join(parts))
+        start = len(parts[0])
+        self._written[output.name] = {"label": self._label, "articles": articles, "start": start,
+                                      "end": start + len(parts[1]), "stamp": list(_stamp(path))}  # fmt: skip
+        return path
+
+    def save(self) -> None:
+        if self._path is not None:
+            write_atomic(self._path, orjson.dumps(self._written))
 
 
 class _InThread:

@@ -151,7 +151,7 @@ def test_a_build_that_fails_in_its_outputs_is_not_taken_for_an_earlier_one(tmp_p
     page = (out / "graph.html").read_bytes()
 
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "write_node_link", _disk_full)
+        patched.setattr(pipeline, "node_link_parts", _disk_full)
         with pytest.raises(OSError, match="No space"):
             kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5)
     again = kg.build([corpus], gazetteer=GAZETTEER, out=out)
@@ -341,7 +341,7 @@ def test_a_failed_build_does_not_leave_the_rdf_writer_running(tmp_path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(pipeline, "_write_rdf_and_store", slow_rdf)
-    monkeypatch.setattr(pipeline, "write_node_link", broken_writer)
+    monkeypatch.setattr(pipeline, "node_link_parts", broken_writer)
     out = tmp_path / "out"
     with pytest.raises(OSError, match="disk full"):
         kg.build([SEEDS], gazetteer=GAZETTEER, out=out)
@@ -395,6 +395,40 @@ def test_files_added_after_the_last_build_resume_its_reduce_and_build_as_a_clean
     assert again.resumed == result.counts["files"] and again.extracted == 1
     kg.build([corpus], gazetteer=test_gazetteer, out=tmp_path / "clean", cache=False)
     _assert_same_outputs(out, tmp_path / "clean")
+
+
+def test_a_resumed_rebuild_copies_the_mention_edges_of_the_last_builds_tables(
+    tmp_path, test_gazetteer, monkeypatch
+):
+    """graph.json and edges.csv hold the last build's mention edges as one block, which a
+    resumed rebuild copies; not from a file changed since (the block would not be there)."""
+    corpus, later = _growing_archive(tmp_path)
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    kg.build([corpus], gazetteer=test_gazetteer, out=out)
+    copied = []
+    original = pipeline.MentionBlock.read.__func__
+
+    def read(cls, path, *args):
+        block = original(cls, path, *args)
+        copied.append((Path(path).name, len(block.data)))
+        return block
+
+    monkeypatch.setattr(pipeline.MentionBlock, "read", classmethod(read))
+    _add(later[:2])
+    assert kg.build([corpus], gazetteer=test_gazetteer, out=out).resumed
+    assert sorted(name for name, _ in copied) == ["edges.csv", "graph.json"]
+    assert all(size > 1000 for _, size in copied)
+    kg.build([corpus], gazetteer=test_gazetteer, out=clean, cache=False)
+    _assert_same_outputs(out, clean)
+
+    copied.clear()
+    graph_json = out / "graph.json"
+    os.utime(graph_json, ns=(graph_json.stat().st_atime_ns, graph_json.stat().st_mtime_ns + 1))
+    _add(later[2:])
+    assert kg.build([corpus], gazetteer=test_gazetteer, out=out).resumed
+    assert [name for name, _ in copied] == ["edges.csv"]
+    kg.build([corpus], gazetteer=test_gazetteer, out=clean, cache=False)
+    _assert_same_outputs(out, clean)
 
 
 def test_a_resumed_rebuild_writes_the_rdf_from_the_last_builds_triples(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -125,6 +126,17 @@ def generate_edges_csv(
     >>> "".join(generate_edges_csv(G)).splitlines()[1]
     'a,"b, c",co_mentioned,,2,,'
     """
+    yield b"".join(edges_csv_parts(graph, pending)).decode("utf-8")
+
+
+def edges_csv_parts(
+    graph: nx.MultiDiGraph,
+    pending: PendingEdges | None = None,
+    kept: MentionBlock | None = None,
+) -> tuple[bytes, bytes, bytes]:
+    """edges.csv (:func:`generate_edges_csv`) as UTF-8 in three parts: the rows before the
+    mention edges, the mention edges, and the rows after them. With `kept`, the mention
+    edges of its first articles are its bytes (:class:`MentionBlock`)."""
     field = _CsvFields()
     rows = [",".join(EDGE_COLUMNS) + "\n"]
     for u, neighbours in graph.adjacency():
@@ -137,20 +149,23 @@ def generate_edges_csv(
                     f"{field[d.get('articles', '')]},{field[d.get('first_date', '')]},"
                     f"{field[d.get('last_date', '')]}\n"
                 )
-    if pending is not None:
-        key = field["mentions"]
-        for node, stats in pending.mentions:
-            source = field[node]
-            rows.extend(
-                f"{source},{field[entity_id]},{key},{field[count]},,,\n"
-                for entity_id, count, *_ in stats
-            )
-        key = field["co_mentioned"]
-        rows.extend(
-            f"{field[u]},{field[v]},{key},,{field[count]},{field[first]},{field[last]}\n"
-            for u, v, count, first, last in pending.co_mentions
+    if pending is None:
+        return "".join(rows).encode(), b"", b""
+    key = field["mentions"]
+    mentions = []
+    for node, stats in pending.mentions[kept.articles if kept else 0 :]:
+        source = field[node]
+        mentions.extend(
+            f"{source},{field[entity_id]},{key},{field[count]},,,\n"
+            for entity_id, count, *_ in stats
         )
-    yield "".join(rows)
+    key = field["co_mentioned"]
+    after = "".join(
+        f"{field[u]},{field[v]},{key},,{field[count]},{field[first]},{field[last]}\n"
+        for u, v, count, first, last in pending.co_mentions
+    )
+    kept_bytes = kept.data if kept else b""
+    return "".join(rows).encode(), kept_bytes + "".join(mentions).encode(), after.encode()
 
 
 def sorted_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -243,31 +258,77 @@ def to_node_link(graph: nx.MultiDiGraph, pending: PendingEdges | None = None) ->
     >>> read_node_link_bytes(to_node_link(G)).edges["a", "b", "k"]
     {'n': 1}
     """
-    data = {
+    return b"".join(node_link_parts(graph, pending))
+
+
+def node_link_parts(
+    graph: nx.MultiDiGraph,
+    pending: PendingEdges | None = None,
+    kept: MentionBlock | None = None,
+) -> tuple[bytes, bytes, bytes]:
+    """:func:`to_node_link` in three parts: before the mention edges, the mention edges
+    (comma-separated), and after them. With `kept`, the mention edges of its first
+    articles are its bytes (:class:`MentionBlock`)."""
+    head = orjson.dumps({
         "directed": graph.is_directed(),
         "multigraph": True,
         "graph": dict(graph.graph),
         "nodes": [{"id": node, **d} for node, d in graph.nodes(data=True)],
-        "edges": [  # the adjacency, not graph.edges(): the same order, a third faster
-            {"source": u, "target": v, "key": key, **d}
-            for u, neighbours in graph.adjacency()
-            for v, edges in neighbours.items()
-            for key, d in edges.items()
-        ],
-    }
+        "edges": [],
+    })  # fmt: skip
+    edges = orjson.dumps([  # the adjacency, not graph.edges(): the same order, a third faster
+        {"source": u, "target": v, "key": key, **d}
+        for u, neighbours in graph.adjacency()
+        for v, edges in neighbours.items()
+        for key, d in edges.items()
+    ])[1:-1]  # fmt: skip
+    mentions = co_mentions = b""
     if pending is not None:
-        data["edges"].extend(
+        mentions = orjson.dumps([
             {"source": node, "target": entity_id, "key": "mentions", "count": count,
              "first_offset": first_offset, "in_title": in_title, "in_lead": in_lead}
-            for node, stats in pending.mentions
+            for node, stats in pending.mentions[kept.articles if kept else 0 :]
             for entity_id, count, first_offset, in_title, in_lead in stats
-        )  # fmt: skip
-        data["edges"].extend(
+        ])[1:-1]  # fmt: skip
+        if kept and kept.data:
+            mentions = kept.data + b"," + mentions if mentions else kept.data
+        co_mentions = orjson.dumps([
             {"source": u, "target": v, "key": "co_mentioned", "articles": count,
              "first_date": first, "last_date": last}
             for u, v, count, first, last in pending.co_mentions
-        )  # fmt: skip
-    return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
+        ])[1:-1]  # fmt: skip
+    before = head[:-2] + edges + (b"," if edges and mentions else b"")
+    after = (b"," if (edges or mentions) and co_mentions else b"") + co_mentions + b"]}\n"
+    return before, mentions, after
+
+
+@dataclass(frozen=True)
+class MentionBlock:
+    """The mention edges that a graph.json or edges.csv holds for the first `articles`
+    entries of :attr:`PendingEdges.mentions <kg.graph.PendingEdges.mentions>`, as `data`.
+
+    Mention edges come in fold order, after the graph's own edges: a rebuild that resumes
+    the last build's reduce keeps those entries as they were, so it copies their block from
+    the last build's file (:meth:`read`) instead of serialising it again.
+
+    >>> G = nx.MultiDiGraph(); G.add_nodes_from(["a", "b", "x"])
+    >>> pending = PendingEdges([("a", (("x", 1, 0, False, False),))])
+    >>> before, mentions, after = node_link_parts(G, pending)
+    >>> pending.mentions.append(("b", (("x", 2, 5, True, False),)))
+    >>> kept = MentionBlock(mentions, articles=1)
+    >>> b"".join(node_link_parts(G, pending, kept)) == to_node_link(G, pending)
+    True
+    """
+
+    data: bytes
+    articles: int
+
+    @classmethod
+    def read(cls, path: str | Path, start: int, end: int, articles: int) -> MentionBlock:
+        """The block at bytes `start` to `end` of the file at `path`."""
+        with open(path, "rb") as file:
+            file.seek(start)
+            return cls(file.read(end - start), articles)
 
 
 def write_node_link(
