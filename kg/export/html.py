@@ -99,8 +99,9 @@ def select_view(
     if view == "entities":
         sub = graph.subgraph(entities[:max_nodes]).copy()
         if pending is not None:
+            drawn = set(sub)  # a set, not the graph: an archive has 100,000s of co-mentions
             PendingEdges(
-                co_mentions=[e for e in pending.co_mentions if e[0] in sub and e[1] in sub]
+                co_mentions=[e for e in pending.co_mentions if e[0] in drawn and e[1] in drawn]
             ).add_to(sub)
         sub.remove_edges_from(_weak_links(sub, STRONGEST_LINKS))
         return sub
