@@ -41,6 +41,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, gazetteer TEXT NOT NULL, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, signature TEXT NOT NULL, digest TEXT NOT NULL);
 """
+_CHECKPOINT = "checkpoint.pickle"
+_CHECKPOINT_SINCE = "checkpoint.since.pickle"  # no "-": not a memo (see keep_only)
 _LAST_BUILD = "last-build"
 
 
@@ -284,23 +286,45 @@ class Cache:
         if self.folder is not None:
             header = {**header, "salt": self._memo_salt(self.gazetteer)}
             blob = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+            (self.folder / _CHECKPOINT_SINCE).unlink(missing_ok=True)
             write_atomic(
-                self.folder / "checkpoint.pickle",
+                self.folder / _CHECKPOINT,
                 blob + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL),
             )
 
-    def load_checkpoint(self, accept: Callable[[dict], bool]) -> Any:
-        """The state :meth:`save_checkpoint` kept, if kg's code and the gazetteer are the same
-        and `accept` takes its header; else None."""
+    def extend_checkpoint(self, header: dict) -> None:
+        """Keep `header` for the state the checkpoint holds plus the files folded since,
+        which whoever loads it replays (:meth:`load_checkpoint`): a few bytes to write,
+        where the state is tens of megabytes."""
+        if self.folder is None:
+            return
+        try:
+            with open(self.folder / _CHECKPOINT, "rb") as file:
+                base = pickle.load(file)["manifest"]
+        except Exception:  # no checkpoint to extend: the next build folds every file
+            return
+        header = {**header, "salt": self._memo_salt(self.gazetteer), "base": base}
+        write_atomic(self.folder / _CHECKPOINT_SINCE, pickle.dumps(header))
+
+    def load_checkpoint(self, accept: Callable[[dict], bool]) -> tuple[dict, Any] | None:
+        """The state :meth:`save_checkpoint` kept, with the header of the last build that
+        kept or extended it (:meth:`extend_checkpoint`: that build's files after the state's
+        are to be replayed), if kg's code and the gazetteer are the same and `accept` takes
+        the header; else None."""
         if self.folder is None:
             return None
+        salt = self._memo_salt(self.gazetteer)
         try:
-            with open(self.folder / "checkpoint.pickle", "rb") as file:
+            with open(self.folder / _CHECKPOINT, "rb") as file:
                 header = pickle.load(file)
-                if header.get("salt") != self._memo_salt(self.gazetteer) or not accept(header):
+                with contextlib.suppress(Exception):  # else the state's own header
+                    since = pickle.loads((self.folder / _CHECKPOINT_SINCE).read_bytes())
+                    if since["base"] == header["manifest"] and since["salt"] == salt:
+                        header = since
+                if header.get("salt") != salt or not accept(header):
                     return None
                 with _no_collections():
-                    return pickle.load(file)
+                    return header, pickle.load(file)
         except Exception:  # missing or damaged: the reduce starts from the first file
             return None
 

@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections import Counter
 from collections.abc import Iterator
@@ -167,6 +168,25 @@ class GraphBuilder:
             self.pending.add_to(graph)
             self.pending = PendingEdges()
         return graph
+
+    @contextlib.contextmanager
+    def reopened(self) -> Iterator[None]:
+        """Add records to a finished graph, which is finished again (without counting the
+        co-mentions) on leaving: how a build replays the files that builds after the one
+        that kept this state added (see ``pipeline._resume``).
+
+        >>> from kg.gazetteer import Gazetteer
+        >>> from kg.records import Article
+        >>> builder = GraphBuilder(Gazetteer([]))
+        >>> _ = builder.finish(complete=False)
+        >>> with builder.reopened():
+        ...     builder.add(ArticleRecord(Article("a", "a.md", "", "")), ())
+        >>> builder.finish(complete=False).number_of_nodes()
+        1
+        """
+        self.reopen()
+        yield
+        self.finish(complete=False)
 
     def reopen(self) -> Reopened:
         """Undo :meth:`finish` (its stub articles, related and containment edges, and counted

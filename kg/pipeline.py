@@ -376,15 +376,50 @@ class _Fold:
     """The cache's manifest of those files: with the RDF base, it names the triples that
     build's query store holds (:class:`_RdfChange`)."""
 
+    def add(self, mapped: Mapped) -> ArticleRecord | None:
+        """Fold in one file's result: its record, or None when it is skipped (the report
+        says why: unreadable, or the same URL as an earlier file)."""
+        if isinstance(mapped, Skipped):
+            self.report_files.append(
+                {"path": mapped.path, "status": "skipped", "reason": mapped.reason}
+            )
+            return None
+        record, stats, _, _ = mapped
+        article = record.article
+        if article.url and article.url in self.seen_urls:
+            reason = f"duplicate: same URL as {self.seen_urls[article.url]} ({article.url})"
+            self.report_files.append({"path": article.path, "status": "skipped", "reason": reason})
+            return None
+        if article.url:
+            self.seen_urls[article.url] = article.path
+        self.builder.add(record, stats)
+        article_mentions = sum(stat[1] for stat in stats)
+        self.mention_count += article_mentions
+        self.report_files.append({
+            "path": article.path,
+            "status": "read",
+            "article_id": article.id,
+            "publisher": record.publisher_id,
+            "mentions": article_mentions,
+        })  # fmt: skip
+        return record
+
+
+_REPLAYED_AT_MOST = 1000
+"""A resumed build keeps its reduce's state as the last full state plus its files while
+they are at most this many, or a tenth of the full state's (:meth:`Cache.extend_checkpoint
+<kg.cache.Cache.extend_checkpoint>`): the next build replays them from the cache."""
+
 
 def _resume(
     cache: Cache, files: Sequence[Job], todo: Sequence[Job],
-    outputs: dict[str, _StreamedLines], fold_settings: str,
-) -> _Fold | None:  # fmt: skip
+    outputs: dict[str, _StreamedLines], fold_settings: str, gaz: Gazetteer,
+) -> tuple[_Fold, int] | None:  # fmt: skip
     """The last build's reduce state, if this build's files begin with exactly that build's
     files (same paths, same content, same code, gazetteer and settings), none of which is to
     be extracted again, and its mentions.jsonl and articles.jsonl are as it left them. Those
-    `outputs` then continue the existing files (copied while the state loads)."""
+    `outputs` then continue the existing files (copied while the state loads). Also returns
+    how many files the kept state itself holds: the others were replayed from the cache."""
     redo = set(todo)
 
     def accept(header: dict) -> bool:
@@ -404,11 +439,20 @@ def _resume(
                 output.continue_existing()
         return accepted
 
-    fold = cache.load_checkpoint(accept)
-    if fold is None:  # if accepted, the state itself could not be loaded: drop the copies
+    loaded = cache.load_checkpoint(accept)
+    if loaded is None:  # if accepted, the state itself could not be loaded: drop the copies
         for output in outputs.values():
             output.start_over()
-    return fold
+        return None
+    header, fold = loaded
+    fold.builder.gazetteer = gaz
+    kept_files = fold.files
+    if header["files"] > kept_files:  # folded by the builds since: as the last one left it
+        with fold.builder.reopened():
+            for job in files[kept_files : header["files"]]:
+                fold.add(pickle.loads(cache.lookup(job)))
+        fold.files, fold.manifest = header["files"], header["manifest"]
+    return fold, kept_files
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -585,46 +629,28 @@ def _build(
         mentions_out = _StreamedLines(paths.get("mentions"))
         articles_out = _StreamedLines(paths.get("articles"))
         streams = {"mentions": mentions_out, "articles": articles_out}
-        fold = _resume(cache, files, todo, streams, fold_settings) if out_dir is not None else None
-        resumed = fold is not None
+        loaded = (
+            _resume(cache, files, todo, streams, fold_settings, gaz)
+            if out_dir is not None
+            else None
+        )
+        resumed = loaded is not None
         rdf_change = None
-        if fold is None:
-            fold = _Fold(GraphBuilder(gaz, opts.min_co_mentions))
+        if loaded is None:
+            fold, kept_files = _Fold(GraphBuilder(gaz, opts.min_co_mentions)), 0
         else:  # the checkpoint is kept after the graph is finished
+            fold, kept_files = loaded
             rdf_change = _RdfChange(f"{fold.manifest} {opts.base}", fold.builder.reopen())
-        fold.builder.gazetteer = gaz
-        builder, report_files, seen_urls = fold.builder, fold.report_files, fold.seen_urls
-        mention_count = fold.mention_count
+        builder = fold.builder
         remaining = files[fold.files :]
         results = cache.merge(remaining, todo, fresh)
         for blob in _progress(results, len(remaining), opts.progress):
             mapped: Mapped = pickle.loads(blob)
-            if isinstance(mapped, Skipped):
-                report_files.append(
-                    {"path": mapped.path, "status": "skipped", "reason": mapped.reason}
-                )
-                continue
-            record, stats, mention_lines, article_line = mapped
-            article = record.article
-            if article.url and article.url in seen_urls:
-                reason = f"duplicate: same URL as {seen_urls[article.url]} ({article.url})"
-                report_files.append({"path": article.path, "status": "skipped", "reason": reason})
-                continue
-            if article.url:
-                seen_urls[article.url] = article.path
-            builder.add(record, stats)
-            article_mentions = sum(stat[1] for stat in stats)
-            mention_count += article_mentions
-            mentions.extend(record.mentions)  # none with an output folder: read back on demand
-            mentions_out.write(mention_lines)
-            articles_out.write(article_line)
-            report_files.append({
-                "path": article.path,
-                "status": "read",
-                "article_id": article.id,
-                "publisher": record.publisher_id,
-                "mentions": article_mentions,
-            })  # fmt: skip
+            record = fold.add(mapped)
+            if record is not None and not isinstance(mapped, Skipped):  # (the same: for mypy)
+                mentions.extend(record.mentions)  # none with an output folder: read on demand
+                mentions_out.write(mapped[2])
+                articles_out.write(mapped[3])
         stamps = {"mentions": mentions_out.close(), "articles": articles_out.close()}
     except BaseException:
         mentions_out.discard()
@@ -632,7 +658,7 @@ def _build(
         raise
     finally:
         fresh.close()  # after an error too, the workers end now, not with its traceback
-    fold.files, fold.mention_count = len(files), mention_count
+    fold.files = len(files)
     keep_checkpoint: Callable[[], dict[str, float]] = dict
     rdf_label = ""
     if out_dir is not None and cache.folder is not None:
@@ -643,9 +669,11 @@ def _build(
             "manifest": fold.manifest,
             "outputs": stamps,
         }
-        keep_checkpoint = _timed(
-            "checkpoint", functools.partial(cache.save_checkpoint, header, fold)
-        )
+        if resumed and len(files) - kept_files <= max(_REPLAYED_AT_MOST, kept_files // 10):
+            keep = functools.partial(cache.extend_checkpoint, header)
+        else:
+            keep = functools.partial(cache.save_checkpoint, header, fold)
+        keep_checkpoint = _timed("checkpoint", keep)
     timings["read_and_extract"] = time.perf_counter() - clock
 
     _stage("assembling the graph", opts.progress)
@@ -668,7 +696,7 @@ def _build(
     try:
         builder.count_co_mentions()
         timings["assemble"] = time.perf_counter() - clock
-        report = _report(inputs, files, gaz, graph, report_files, mention_count)
+        report = _report(inputs, files, gaz, graph, fold.report_files, fold.mention_count)
         report["counts"]["edges"] += len(pending)
         result = BuildResult(
             graph=graph,

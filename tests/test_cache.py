@@ -67,10 +67,37 @@ def test_results_of_another_gazetteer_are_stale_until_refreshed(tmp_path):
 def test_a_checkpoint_is_given_back_only_to_the_same_code_and_gazetteer_when_accepted(tmp_path):
     cache = Cache(tmp_path / "cache", "gazetteer-1", "code")
     cache.save_checkpoint({"files": 2}, {"state": [1, 2]})
-    assert cache.load_checkpoint(lambda header: header["files"] == 2) == {"state": [1, 2]}
+    header, state = cache.load_checkpoint(lambda header: header["files"] == 2)
+    assert state == {"state": [1, 2]} and header["files"] == 2
     assert cache.load_checkpoint(lambda header: False) is None
     assert Cache(tmp_path / "cache", "gazetteer-2", "code").load_checkpoint(bool) is None
     assert Cache(tmp_path / "cache", "gazetteer-1", "new code").load_checkpoint(bool) is None
     (tmp_path / "cache" / "checkpoint.pickle").write_bytes(b"damaged")
     assert cache.load_checkpoint(bool) is None
     assert Cache(None, "gazetteer-1", "code").load_checkpoint(bool) is None
+
+
+def test_an_extended_checkpoint_gives_its_state_with_the_last_header(tmp_path):
+    """The state of the build that kept it, the header of the last build that extended
+    it (whose files after the state's the caller replays), until a build keeps a new state."""
+    folder = tmp_path / "cache"
+    cache = Cache(folder, "gazetteer-1", "code")
+    cache.save_checkpoint({"files": 2, "manifest": "m2"}, ["state of 2"])
+    cache.extend_checkpoint({"files": 3, "manifest": "m3"})
+    cache.extend_checkpoint({"files": 5, "manifest": "m5"})
+    header, state = cache.load_checkpoint(lambda header: header["files"] == 5)
+    assert (header["manifest"], state) == ("m5", ["state of 2"])
+    assert Cache(folder, "gazetteer-2", "code").load_checkpoint(bool) is None
+
+    extension = (folder / "checkpoint.since.pickle").read_bytes()
+    cache.save_checkpoint({"files": 6, "manifest": "m6"}, ["state of 6"])
+    assert not (folder / "checkpoint.since.pickle").exists()
+    (folder / "checkpoint.since.pickle").write_bytes(extension)  # of another state: ignored
+    assert cache.load_checkpoint(bool)[0]["manifest"] == "m6"
+    (folder / "checkpoint.since.pickle").write_bytes(b"damaged")
+    assert cache.load_checkpoint(bool)[0]["manifest"] == "m6"
+
+    (folder / "checkpoint.pickle").unlink()
+    cache.extend_checkpoint({"files": 7, "manifest": "m7"})  # nothing to extend
+    assert (folder / "checkpoint.since.pickle").read_bytes() == b"damaged"
+    assert cache.load_checkpoint(bool) is None

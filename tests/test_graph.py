@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import pickle
 
 import networkx as nx
 import pytest
@@ -150,6 +151,40 @@ def test_a_reopened_builder_finishes_as_one_that_saw_every_record_at_once(archiv
     ]
     assert resumed.pending.mentions == at_once.pending.mentions
     assert resumed.count_co_mentions() == at_once.count_co_mentions()
+
+
+@given(GROWING_ARCHIVES, st.integers(0, 8))
+def test_a_kept_state_with_the_articles_since_replayed_reopens_as_the_later_state(archive, since):
+    """A checkpoint can be an earlier build's state plus the files folded since, which the
+    next build replays (reopen, fold, finish: pipeline._resume) before it reopens the graph
+    for its own files: it must get what the later build's own state gives."""
+    articles, cut = archive
+    later = min(len(articles), cut + since)
+    gazetteer = places_gazetteer()
+
+    def kept_state(count: int) -> GraphBuilder:
+        builder = GraphBuilder(gazetteer, min_co_mentions=1)
+        fold_articles(builder, articles, range(min(count, len(articles))))
+        builder.finish(complete=False)
+        builder.count_co_mentions()
+        kept = pickle.loads(pickle.dumps(builder))
+        kept.gazetteer = gazetteer
+        return kept
+
+    direct = kept_state(later)
+    replayed = kept_state(cut)
+    with replayed.reopened():
+        fold_articles(replayed, articles, range(min(cut, len(articles)), later))
+    assert replayed.reopen() == direct.reopen()
+    for builder in (direct, replayed):
+        fold_articles(builder, articles, range(later, len(articles)))
+    graph, expected = replayed.finish(complete=False), direct.finish(complete=False)
+    assert list(graph.nodes(data=True)) == list(expected.nodes(data=True))
+    assert [(u, list(nbrs.items())) for u, nbrs in graph.adjacency()] == [
+        (u, list(nbrs.items())) for u, nbrs in expected.adjacency()
+    ]
+    assert replayed.pending.mentions == direct.pending.mentions
+    assert replayed.count_co_mentions() == direct.count_co_mentions()
 
 
 def test_a_completed_graph_cannot_be_reopened():

@@ -384,9 +384,13 @@ def test_files_added_after_the_last_build_resume_its_reduce_and_build_as_a_clean
     corpus, later = _growing_archive(tmp_path)
     out = tmp_path / "out"
     first = kg.build([corpus], gazetteer=test_gazetteer, out=out)
+    state = (out / ".kg-cache" / "checkpoint.pickle").read_bytes()
     _add(later)
     result = kg.build([corpus], gazetteer=test_gazetteer, out=out)
     assert result.resumed == first.counts["files"] and result.extracted == len(later)
+    # it kept the first build's state, and its files to replay after it: the next resume does
+    assert (out / ".kg-cache" / "checkpoint.pickle").read_bytes() == state
+    assert (out / ".kg-cache" / "checkpoint.since.pickle").exists()
     assert any("duplicate" in f.get("reason", "") for f in result.report["files"][-1:])
     kg.build([corpus], gazetteer=test_gazetteer, out=tmp_path / "clean", cache=False)
     _assert_same_outputs(out, tmp_path / "clean")

@@ -152,7 +152,7 @@ def edges_csv_parts(
     if pending is None:
         return "".join(rows).encode(), b"", b""
     key = field["mentions"]
-    mentions = []
+    mentions: list[str] = []
     for node, stats in pending.mentions[kept.articles if kept else 0 :]:
         source = field[node]
         mentions.extend(
