@@ -71,7 +71,7 @@ class GraphBuilder:
         self._entity_mentions: Counter[str] = Counter()
         self._entity_articles: Counter[str] = Counter()
         self._co_mentions_counted = False
-        self._pair_keys: Any = None  # see _sorted_pair_days
+        self._pair_totals: Any = None  # see _counted_pairs
         self._pair_dates: list[str] = []
         self._keyed_articles = 0
         self._stub_urls: list[str] = []  # links that finish() resolved to stub articles
@@ -224,7 +224,7 @@ class GraphBuilder:
     def count_co_mentions(self) -> list[CoMention]:
         """The ``co_mentioned`` edges (into :attr:`pending`): the entity pairs named together
         in at least `min_co_mentions` articles, each pair in id order. Counted once, after
-        every record is in (again after :meth:`reopen`: see :meth:`_sorted_pair_days`)."""
+        every record is in (again after :meth:`reopen`: see :meth:`_counted_pairs`)."""
         if not self._co_mentions_counted:
             self.pending.co_mentions = list(self._count_co_mentions())
             self._co_mentions_counted = True
@@ -235,40 +235,32 @@ class GraphBuilder:
             return
         import numpy as np
 
-        keys, dates = self._sorted_pair_days()  # an archive's millions: few whole-array steps
-        pair = keys >> _BITS
-        starts = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1]
-        ends = np.r_[starts[1:], len(pair)]
-        undated_so_far = np.zeros(len(keys) + 1, np.int64)  # reduceat over bools is slower
-        np.cumsum((keys & _MASK) == 0, out=undated_so_far[1:])
-        undated = undated_so_far[ends] - undated_so_far[starts]
-        keep = ends - starts >= self.min_co_mentions
-        starts, ends, undated = starts[keep], ends[keep], undated[keep]
-        first = (keys[np.minimum(starts + undated, ends - 1)] & _MASK) - 1  # first dated day
-        last = (keys[ends - 1] & _MASK) - 1  # -1: never dated
+        pairs, counts, first, last, dates = self._counted_pairs()
+        keep = counts >= self.min_co_mentions
+        pairs, counts, first, last = pairs[keep], counts[keep], first[keep] - 1, last[keep] - 1
         names = sorted(self._entity_index, key=lambda name: self._entity_index[name])
         names_of = np.array(names, dtype=object)
         id_order = np.argsort(np.argsort(names_of))  # each entity's place among the sorted ids
-        one, other = pair[starts] >> _BITS, pair[starts] & _MASK
+        one, other = pairs >> _BITS, pairs & _MASK
         swap = id_order[other] < id_order[one]  # each pair in id order
         dates_of = np.array([*dates, ""], dtype=object)  # index -1: never dated
         yield from zip(
             names_of[np.where(swap, other, one)].tolist(),
             names_of[np.where(swap, one, other)].tolist(),
-            (ends - starts).tolist(),
+            counts.tolist(),
             dates_of[first].tolist(),
             dates_of[last].tolist(),
         )
 
-    def _sorted_pair_days(self) -> tuple[Any, list[str]]:
-        """Each pair of entities an article names together, with the article's date, as one
-        sorted int64 array of keys ``a << 42 | b << 21 | day`` (entity numbers a < b; `day`
-        the date's place in the dates returned, from 1, or 0 for an article without one).
+    def _counted_pairs(self) -> tuple[Any, Any, Any, Any, list[str]]:
+        """Each pair of entities that articles name together, as sorted int64 codes
+        ``a << 21 | b`` (entity numbers a < b), with the number of those articles and the
+        first and last of their dates (places in the dates returned, from 1; 0: none dated).
 
         Counted with numpy over every article at once: articles that name the same number of
         entities are stacked into one matrix, so an archive's millions of pairs take a few
-        dozen array operations. The keys stay in the builder: after :meth:`reopen`, only the
-        new articles' pairs are sorted, and merged into them."""
+        dozen array operations. The totals stay in the builder: after :meth:`reopen`, only
+        the new articles' pairs are counted, and added to them."""
         import numpy as np
 
         together = self._together
@@ -276,11 +268,6 @@ class GraphBuilder:
         if len(self._entity_index) > _MASK or len(dates) >= _MASK:
             raise ValueError(f"co-mentions are counted for up to {_MASK} entities and dates")
         rank = {d: i for i, d in enumerate(dates, start=1)}
-        kept = self._pair_keys
-        if kept is not None and self._pair_dates != dates[: len(self._pair_dates)]:
-            # dates before the last: renumber the days (later ones, as an archive grows, keep them)
-            renumber = np.array([0, *(rank[d] for d in self._pair_dates)], np.int64)
-            kept = (kept & ~_MASK) | renumber[kept & _MASK]
         new = together[self._keyed_articles :]
         counts_of = np.fromiter((len(n) for _, n in new), np.int64, len(new))
         flat = np.fromiter(itertools.chain.from_iterable(n for _, n in new),
@@ -295,12 +282,50 @@ class GraphBuilder:
             left, right = matrix[:, a], matrix[:, b]
             pair = np.minimum(left, right) << _BITS | np.maximum(left, right)
             parts.append((pair << _BITS | day_of[rows, None]).ravel())
-        keys = np.concatenate(parts)
+        keys = np.concatenate(parts)  # pair and day: sorted, each pair's undated days first
         keys.sort()
-        if kept is not None:
-            keys = np.insert(kept, np.searchsorted(kept, keys), keys)
-        self._pair_keys, self._pair_dates, self._keyed_articles = keys, dates, len(together)
-        return keys, dates
+        pair, day = keys >> _BITS, keys & _MASK
+        starts = np.flatnonzero(np.r_[len(keys) > 0, pair[1:] != pair[:-1]])
+        ends = np.r_[starts[1:], len(keys)][: len(starts)]  # (no pairs: neither)
+        undated_so_far = np.zeros(len(keys) + 1, np.int64)  # reduceat over bools is slower
+        np.cumsum(day == 0, out=undated_so_far[1:])
+        undated = undated_so_far[ends] - undated_so_far[starts]
+        totals = (pair[starts], ends - starts, day[np.minimum(starts + undated, ends - 1)],
+                  day[ends - 1])  # fmt: skip
+        if self._pair_totals is not None:
+            kept = self._pair_totals
+            if self._pair_dates != dates[: len(self._pair_dates)]:
+                # dates before the last: renumber (later ones, as an archive grows, keep theirs)
+                renumber = np.array([0, *(rank[d] for d in self._pair_dates)], np.int64)
+                kept = (kept[0], kept[1], renumber[kept[2]], renumber[kept[3]])
+            totals = _added_pair_totals(kept, totals)
+        self._pair_totals, self._pair_dates, self._keyed_articles = totals, dates, len(together)
+        return (*totals, dates)
+
+
+def _added_pair_totals(kept: tuple, new: tuple) -> tuple:
+    """Pair totals (:meth:`GraphBuilder._counted_pairs`) of two sets of articles together."""
+    import numpy as np
+
+    pairs, counts, first, last = kept
+    new_pairs, new_counts, new_first, new_last = new
+    at = np.searchsorted(pairs, new_pairs)
+    known = at < len(pairs)
+    known[known] = pairs[at[known]] == new_pairs[known]
+    i = at[known]
+    counts, first, last = counts.copy(), first.copy(), last.copy()
+    counts[i] += new_counts[known]
+    old_first, add_first = first[i], new_first[known]
+    first[i] = np.where((old_first == 0) | ((add_first != 0) & (add_first < old_first)),
+                        add_first, old_first)  # fmt: skip
+    last[i] = np.maximum(last[i], new_last[known])
+    at, fresh = at[~known], ~known
+    return (
+        np.insert(pairs, at, new_pairs[fresh]),
+        np.insert(counts, at, new_counts[fresh]),
+        np.insert(first, at, new_first[fresh]),
+        np.insert(last, at, new_last[fresh]),
+    )
 
 
 _BITS = 21
