@@ -14,15 +14,18 @@ from hypothesis import strategies as st
 from kg.export.rdf import sorted_ntriples
 from kg.export.tables import (
     EDGE_COLUMNS,
+    MentionBlock,
     article_row,
+    edges_csv_parts,
     generate_edges_csv,
     mention_rows,
+    node_link_parts,
     read_node_link_bytes,
     record_lines,
     to_node_link,
 )
 from kg.gazetteer import Entity, Gazetteer
-from kg.graph import GraphBuilder
+from kg.graph import GraphBuilder, PendingEdges
 from kg.pipeline import process_file
 from kg.records import Article, ArticleRecord, Link
 
@@ -151,3 +154,43 @@ def test_pending_edges_are_written_as_the_graph_would_hold_them(articles):
     assert sorted_ntriples(partial, pending=pending) == sorted_ntriples(full)
     pending.add_to(partial)
     assert _ordered(partial) == _ordered(full)
+
+
+_STATS = st.lists(
+    st.tuples(
+        st.sampled_from(["x", "y, z"]),
+        st.integers(1, 3),
+        st.integers(0, 9),
+        st.booleans(),
+        st.booleans(),
+    ),
+    max_size=2,
+).map(tuple)
+_CO_MENTIONS = st.tuples(
+    st.just("x"), st.just("y, z"), st.integers(1, 5), st.just(""), st.sampled_from(["", "2020"])
+)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), _STATS), max_size=4),
+    st.lists(_CO_MENTIONS, max_size=2),
+    st.booleans(),
+)
+def test_tables_with_the_mention_block_of_their_first_articles_copied_are_the_same(
+    mentions, co_mentions, with_edges
+):
+    """What a resumed rebuild writes: the last build's block of its first articles' mention
+    edges, then the new articles' (the parts are joined around it with or without commas)."""
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(["a", "b", "c", "x", "y, z"])
+    if with_edges:
+        graph.add_edge("a", "x", key="published_by")
+    pending = PendingEdges(mentions, co_mentions)
+    for parts_of in (node_link_parts, edges_csv_parts):
+        whole = b"".join(parts_of(graph, pending))
+        for articles in range(len(mentions) + 1):
+            last_build = PendingEdges(mentions[:articles], [])
+            kept = MentionBlock(parts_of(graph, last_build)[1], articles)
+            assert b"".join(parts_of(graph, pending, kept)) == whole
+    edges = orjson.loads(b"".join(node_link_parts(graph, pending)))["edges"]
+    assert len(edges) == with_edges + sum(len(stats) for _, stats in mentions) + len(co_mentions)
