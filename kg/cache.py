@@ -245,11 +245,6 @@ class Cache:
         except OSError:
             return ""
 
-    def save(self, jobs: Sequence[Job], manifest: str = "") -> None:
-        """Keep exactly the results of this build, and remember it as the last one."""
-        self.keep_only(jobs)
-        self.mark_built(manifest)
-
     def mark_built(self, manifest: str | None) -> None:
         """Remember the `manifest` of a build whose outputs are all written, or (None) that
         the outputs are changing. A file of its own, not a row: a commit waits for the disk."""

@@ -39,7 +39,7 @@ def test_digests_from_the_workers_spare_a_second_reading(tmp_path, monkeypatch):
     assert cache.needs_digests(jobs) and not reference.needs_digests(jobs)
     assert list(cache.merge(jobs, jobs, fresh)) == [b"r"] * 3
     assert [cache.key(job) for job in jobs] == keys and read == []
-    cache.save(jobs)
+    cache.keep_only(jobs)
     cache.close()
     again = Cache(tmp_path / "cache", "gazetteer-1", "code")
     assert again.missing(jobs) == [] and read == []  # the digests were kept
@@ -50,7 +50,7 @@ def test_results_of_another_gazetteer_are_stale_until_refreshed(tmp_path):
     first = Cache(tmp_path / "cache", "gazetteer-1", "code")
     fresh = [(b"r0", None), (b"r1", None), (b"r2", None)]
     assert list(first.merge(jobs, jobs, fresh)) == [b"r0", b"r1", b"r2"]
-    first.save(jobs)
+    first.keep_only(jobs)
     first.close()
 
     second = Cache(tmp_path / "cache", "gazetteer-2", "code")
@@ -58,7 +58,7 @@ def test_results_of_another_gazetteer_are_stale_until_refreshed(tmp_path):
     assert second.lookup(jobs[1]) == b"r1"
     second.refresh(jobs[:2])
     assert list(second.merge(jobs, jobs[2:], [(b"new", None)])) == [b"r0", b"r1", b"new"]
-    second.save(jobs)
+    second.keep_only(jobs)
     second.close()
     assert Cache(tmp_path / "cache", "gazetteer-2", "code").stale(jobs) == {}
     assert Cache(tmp_path / "cache", "gazetteer-2", "other code").missing(jobs) == jobs
