@@ -265,9 +265,12 @@ def patch_turtle(
     runs, end = [], 0
     for subject in sorted(subjects):  # in the order of the triples: one pass over them
         line = subject + b" "
-        start = 0 if ntriples.startswith(line) else ntriples.find(b"\n" + line, max(end - 1, 0)) + 1
-        if not start and not ntriples.startswith(line):
-            continue  # no triples left
+        if ntriples.startswith(line):
+            start = 0
+        else:
+            start = ntriples.find(b"\n" + line, max(end - 1, 0)) + 1
+            if not start:
+                continue  # no triples left
         end = start
         while ntriples.startswith(line, end):
             end = ntriples.index(b"\n", end) + 1
@@ -296,7 +299,7 @@ def _turtle_blocks(turtle: bytes) -> tuple[bytes, list[bytes]]:
     tab; literals never hold a raw line break, which the writer escapes)."""
     bounds = [0, *(match.end() for match in _BLOCK_START.finditer(turtle))]
     pieces = [turtle[start:end] for start, end in itertools.pairwise(bounds)]
-    prefixes = sum(1 for piece in pieces if piece.startswith(b"@prefix"))
+    prefixes = sum(1 for _ in itertools.takewhile(lambda p: p.startswith(b"@prefix"), pieces))
     return b"".join(pieces[:prefixes]), pieces[prefixes:]
 
 
