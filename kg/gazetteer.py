@@ -169,6 +169,12 @@ class Gazetteer:
         del self._entities[entity_id]
         self._fingerprint = ""
 
+    def __getstate__(self) -> dict:
+        """Pickled with its fingerprint, which a loaded copy would otherwise compute again
+        (a tenth of a second: every record's repr) for each build's report."""
+        self.fingerprint()
+        return self.__dict__
+
     def __len__(self) -> int:
         return len(self._entities)
 

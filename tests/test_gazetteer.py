@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from kg.errors import GazetteerError
@@ -91,3 +93,13 @@ def test_cli_check_fails_on_errors():
 def test_cli_stats():
     result = run_kg("gazetteer", "stats", "--gazetteer", str(DATA / "gazetteer"))
     assert '"person": 8' in result.stdout
+
+
+def test_a_pickled_gazetteer_keeps_its_fingerprint_and_an_edit_drops_it():
+    """Builds keep the gazetteer pickled in their cache; a copy loaded from it must not work
+    its fingerprint out again (every record's repr), and must still notice an edit."""
+    gaz = load(GAZETTEER)
+    copy = pickle.loads(pickle.dumps(gaz))
+    assert copy._fingerprint == gaz.fingerprint()
+    copy.remove(next(iter(copy)).id)
+    assert copy.fingerprint() != gaz.fingerprint()

@@ -12,13 +12,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, chunks: Iterable[str] | str | bytes) -> Path:
+def write_atomic(path: str | Path, chunks: Iterable[str | bytes] | str | bytes) -> Path:
     """Write text (or bytes) to `path` so that readers see the old file or the new one, never half.
+
+    `chunks` may mix text and bytes: large bytes chunks are written as they are, not joined
+    first (graph.json's parts are a hundred megabytes).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
-    >>> _ = write_atomic(p, ["a", "b"]); p.read_text()
-    'ab'
+    >>> _ = write_atomic(p, ["a", "b", b"c"]); p.read_text()
+    'abc'
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,6 +36,11 @@ def write_atomic(path: str | Path, chunks: Iterable[str] | str | bytes) -> Path:
                 batch: list[str] = []
                 size = 0
                 for chunk in chunks:
+                    if isinstance(chunk, bytes):
+                        out.write("".join(batch).encode("utf-8"))
+                        out.write(chunk)
+                        batch, size = [], 0
+                        continue
                     batch.append(chunk)
                     size += len(chunk)
                     if size > 1 << 20:
