@@ -123,6 +123,32 @@ def test_a_few_hundred_jobs_get_one_worker_and_more_get_every_core(monkeypatch):
         results.close()
 
 
+def _pid_and_suffix(job, suffix):
+    return os.getpid(), job[0] + suffix
+
+
+def test_a_worker_started_before_the_jobs_are_known_does_them_when_it_suits(monkeypatch):
+    """A rebuild starts one worker early (it loads the cached matcher meanwhile); the jobs go
+    to it when they are few enough and its function and state are the ones asked for, and
+    it ends otherwise."""
+    monkeypatch.setattr(pipeline._Parallel, "JOBS_PER_WORKER", 100)
+    jobs = [(str(i), "root") for i in range(10)]
+    started = pipeline._StartedWorker(_pid_and_suffix, "!")
+    [early] = started.pool._pool
+    results = list(pipeline._Parallel(_pid_and_suffix, jobs, 2, "!", started=started))
+    assert results == [(early.pid, f"{i}!") for i in range(10)] and started.pool is None
+
+    for state, count in (("?", 10), ("!", 101)):  # another state; too many jobs for one
+        started = pipeline._StartedWorker(_pid_and_suffix, "!")
+        [early] = started.pool._pool
+        jobs = [(str(i), "root") for i in range(count)]
+        results = list(pipeline._Parallel(_pid_and_suffix, jobs, 2, state, started=started))
+        assert [r[1] for r in results] == [f"{i}{state}" for i in range(count)]
+        assert early.pid not in {pid for pid, _ in results} and started.pool is None
+        assert not early.is_alive()
+    assert [p for p in multiprocessing.active_children() if "Pool" in p.name] == []
+
+
 def test_what_a_build_froze_is_collectable_again_after_it(tmp_path):
     """Builds freeze their long-lived objects out of garbage collection (the matcher for the
     workers, the unpickled checkpoint); a program that builds again must not keep them."""
@@ -171,22 +197,40 @@ def test_a_cache_that_cannot_be_updated_fails_the_build_with_a_message(tmp_path,
     assert not kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5).up_to_date
 
 
+class _CallLog:
+    """The first arguments of a function's calls, kept in a file: a rebuild's worker process
+    makes calls too, which a list in the test's process would not see."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def wrap(self, function):
+        def logged(*args):
+            with open(self.path, "a", encoding="utf-8") as file:
+                file.write(f"{args[0]}\n")
+            return function(*args)
+
+        return logged
+
+    def __call__(self) -> list[str]:
+        return self.path.read_text(encoding="utf-8").splitlines() if self.path.exists() else []
+
+
 def test_cache_reuses_unchanged_files_and_sees_changes(tmp_path, monkeypatch):
     corpus, out = _built_copy_of_seeds(tmp_path)
-    calls = []
-    original = pipeline.process_file
-    monkeypatch.setattr(pipeline, "process_file", lambda *a: calls.append(a[0]) or original(*a))
+    calls = _CallLog(tmp_path / "extracted.txt")
+    monkeypatch.setattr(pipeline, "process_file", calls.wrap(pipeline.process_file))
     kg.build([corpus], gazetteer=GAZETTEER, out=out)
-    assert calls == []
+    assert calls() == []
     changed = corpus / "002_eb23bffe5b9050c2.txt"
     changed.write_text(
         changed.read_text(encoding="utf-8").replace("张惇涵", "蕭美琴"), encoding="utf-8"
     )
     result = kg.build([corpus], gazetteer=GAZETTEER, out=out)
-    assert calls == [str(changed)]
+    assert calls() == [str(changed)]
     assert "hsiao-bi-khim" in {m.entity_id for m in result.mentions}
     no_cache = kg.build([corpus], gazetteer=GAZETTEER, out=out, cache=False)
-    assert len(calls) == 4 and no_cache.counts == result.counts
+    assert len(calls()) == 4 and no_cache.counts == result.counts
 
 
 def test_duplicate_articles_are_reported(tmp_path):
@@ -286,20 +330,17 @@ def test_editing_the_gazetteer_folder_invalidates_what_it_changes(tmp_path):
 def test_the_prepared_matcher_is_cached_and_a_damaged_copy_is_made_again(tmp_path, monkeypatch):
     corpus, out = _built_copy_of_seeds(tmp_path)
     [memo] = (out / ".kg-cache").glob("matcher-*.pickle")
-    compiled = []
-    original = pipeline.Matcher.__init__
-    monkeypatch.setattr(
-        pipeline.Matcher, "__init__", lambda self, g: compiled.append(g) or original(self, g)
-    )
+    compiled = _CallLog(tmp_path / "compiled.txt")
+    monkeypatch.setattr(pipeline.Matcher, "__init__", compiled.wrap(pipeline.Matcher.__init__))
     changed = corpus / "002_eb23bffe5b9050c2.txt"
     text = changed.read_text(encoding="utf-8")
     changed.write_text(text.replace("张惇涵", "蕭美琴"), encoding="utf-8")
     second = kg.build([corpus], gazetteer=GAZETTEER, out=out)
-    assert compiled == []  # loaded, not compiled
+    assert compiled() == []  # loaded, not compiled
     memo.write_bytes(b"not a pickle")
     changed.write_text(text, encoding="utf-8")
     third = kg.build([corpus], gazetteer=GAZETTEER, out=out)
-    assert len(compiled) == 1 and memo.read_bytes() != b"not a pickle"
+    assert len(compiled()) == 1 and memo.read_bytes() != b"not a pickle"
     assert third.counts == kg.build([corpus], gazetteer=GAZETTEER, out=None).counts
     assert third.counts != second.counts
 
@@ -542,18 +583,22 @@ def test_a_rebuild_that_cannot_resume_the_reduce_folds_every_file(tmp_path, test
 
 def test_a_rebuild_that_extracts_nothing_does_not_load_the_matcher(tmp_path, monkeypatch):
     corpus, out = _built_copy_of_seeds(tmp_path)
-    loaded = []
+    loaded = _CallLog(tmp_path / "loaded.txt")  # by which process
     original = pipeline.Matcher.__setstate__
     monkeypatch.setattr(
         pipeline.Matcher,
         "__setstate__",
-        lambda self, state: loaded.append(1) or original(self, state),
+        lambda self, state: loaded.wrap(lambda pid: original(self, state))(os.getpid()),
     )
     other_view = kg.build([corpus], gazetteer=GAZETTEER, out=out, max_nodes=5)
-    assert other_view.extracted == 0 and not other_view.up_to_date and loaded == []
+    assert other_view.extracted == 0 and not other_view.up_to_date
+    assert str(os.getpid()) not in loaded()  # a worker started early may have, till ended
+    loaded.path.unlink(missing_ok=True)
     changed = corpus / "002_eb23bffe5b9050c2.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n蕭美琴\n", encoding="utf-8")
-    assert kg.build([corpus], gazetteer=GAZETTEER, out=out).extracted == 1 and loaded == [1]
+    assert kg.build([corpus], gazetteer=GAZETTEER, out=out).extracted == 1
+    [pid] = loaded()  # once, by the worker that extracted the file
+    assert pid != str(os.getpid())
 
 
 @pytest.mark.corpus
