@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import orjson
@@ -264,7 +264,7 @@ def _recheck(files, todo, stale, cache: Cache, matcher: Matcher, workers: int) -
 class _Deferred:
     """A value made where it is first used. A matcher that the cache kept reaches the
     worker processes as one of these, and each loads it while the parent prepares the
-    reduce; the parent itself needs only the gazetteer (:func:`_prepared_matcher`)."""
+    reduce; the parent itself needs only the gazetteer (:func:`_prepared_extraction`)."""
 
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make = make
@@ -275,36 +275,63 @@ class _Deferred:
             self._value = self._make()
         return self._value
 
+    @property
+    def made(self) -> bool:
+        return self._value is not None
+
 
 def _resolved(value: Any) -> Any:
     return value.get() if isinstance(value, _Deferred) else value
 
 
-def _prepared_matcher(
+class _Extraction(NamedTuple):
+    """What extracting a file needs besides the file (:func:`_map_one`): each item may be
+    :class:`_Deferred`, and is then loaded where it is first used."""
+
+    matcher: Matcher | _Deferred
+    publishers: dict[str, str] | _Deferred
+    gazetteer: Gazetteer | _Deferred
+
+
+def _prepared_extraction(
     cache: Cache, gazetteer: str | Path | Gazetteer, opts: BuildOptions
-) -> tuple[Matcher | _Deferred, Gazetteer]:
-    """The prepared matcher (kept in the cache for later builds) and its gazetteer. When
-    the cache has both, the matcher is only :class:`_Deferred`: a build that extracts a few
-    files loads it in its workers, one that extracts none never loads it."""
+) -> _Extraction:
+    """The prepared matcher (kept in the cache for later builds), its gazetteer and their
+    publisher index. When the cache has the matcher and the gazetteer, all three are only
+    :class:`_Deferred`: a build that extracts a few files loads the matcher in its workers,
+    one that extracts none never loads it, and a rebuild's first worker starts before the
+    parent has loaded anything (:class:`_StartedWorker`)."""
 
     def make() -> Matcher:
         if not isinstance(gazetteer, Gazetteer):
             return Matcher(gazetteer_module.load(opts.gazetteer)).prepare()
         return Matcher(gazetteer).prepare()
 
-    kept = cache.recall("gazetteer", cache.gazetteer)
-    if isinstance(kept, Gazetteer) and cache.has_memo("matcher"):
-        return _Deferred(lambda: cache.memo("matcher", make)), kept
-    matcher = cache.memo("matcher", make)
-    cache.memo("gazetteer", lambda: matcher.gazetteer)
-    return matcher, matcher.gazetteer
+    if cache.has_memo("gazetteer") and cache.has_memo("matcher"):
+        matcher = _Deferred(lambda: cache.memo("matcher", make))
+
+        def kept_gazetteer() -> Gazetteer:
+            kept = None if matcher.made else cache.recall("gazetteer", cache.gazetteer)
+            return kept if isinstance(kept, Gazetteer) else matcher.get().gazetteer
+
+        gaz = _Deferred(kept_gazetteer)
+        return _Extraction(matcher, _Deferred(lambda: gaz.get().publisher_index()), gaz)
+    prepared = cache.memo("matcher", make)
+    cache.memo("gazetteer", lambda: prepared.gazetteer)
+    return _Extraction(prepared, prepared.gazetteer.publisher_index(), prepared.gazetteer)
 
 
 def _init_worker(function: Callable, *state) -> None:
-    _WORKER["function"], _WORKER["state"] = function, tuple(map(_resolved, state))
+    _WORKER["function"] = function
+    try:
+        _WORKER["state"] = tuple(map(_resolved, state))
+    except Exception as err:  # a pool starts a worker whose initializer fails again, forever
+        _WORKER["error"] = err
 
 
 def _call_in_worker(job: tuple[str, str]) -> Any:
+    if "error" in _WORKER:
+        raise _WORKER["error"]  # to the parent, with the first job
     return _WORKER["function"](job, *_WORKER["state"])
 
 
@@ -644,51 +671,42 @@ def _build(
     last_build = cache.last_build()  # hash the files up front only when it can spare a build
     rebuild = out_dir is not None and bool(last_build)
     workers = opts.jobs or os.cpu_count() or 1
-    started = None
+    started = extraction = None
     try:
-        if rebuild and workers > 1 and cache.has_memo("matcher"):
-            matcher, gaz, publishers = _gazetteer_stage(cache, gazetteer, opts, timings)
-            started = _StartedWorker(_map_one, matcher, publishers, gaz, False, False)
+        if rebuild and workers > 1 and cache.has_memo("gazetteer") and cache.has_memo("matcher"):
+            extraction = _prepared_extraction(cache, gazetteer, opts)  # all deferred: see there
+            started = _StartedWorker(_map_one, *extraction, False, False)
         if rebuild and cache.manifest(files, settings) == last_build:
             up_to_date = _up_to_date(out_dir, opts, timings)
             if up_to_date is not None:
                 return up_to_date
-        if started is None:
-            matcher, gaz, publishers = _gazetteer_stage(cache, gazetteer, opts, timings)
+        _stage("loading the gazetteer", opts.progress)
+        clock = time.perf_counter()
+        extraction = extraction or _prepared_extraction(cache, gazetteer, opts)
+        gaz = _resolved(extraction.gazetteer)  # the parent's own: the reduce needs it
+        timings["gazetteer"] = time.perf_counter() - clock
         return _extract_and_reduce(inputs, opts, files, out_dir, cache, timings, settings,
-                                   matcher, gaz, publishers, workers, started)  # fmt: skip
+                                   extraction, gaz, workers, started)  # fmt: skip
     finally:
         if started is not None:
             started.close()
 
 
-def _gazetteer_stage(
-    cache: Cache, gazetteer: str | Path | Gazetteer, opts: BuildOptions, timings: dict
-) -> tuple[Matcher | _Deferred, Gazetteer, dict[str, str]]:
-    _stage("loading the gazetteer", opts.progress)
-    clock = time.perf_counter()
-    matcher, gaz = _prepared_matcher(cache, gazetteer, opts)
-    publishers = gaz.publisher_index()
-    timings["gazetteer"] = time.perf_counter() - clock
-    return matcher, gaz, publishers
-
-
 def _extract_and_reduce(
     inputs, opts: BuildOptions, files, out_dir, cache: Cache, timings, settings: str,
-    matcher, gaz: Gazetteer, publishers: dict[str, str], workers: int,
-    started: _StartedWorker | None,
+    extraction: _Extraction, gaz: Gazetteer, workers: int, started: _StartedWorker | None,
 ) -> BuildResult:  # fmt: skip
     clock = time.perf_counter()
     todo = cache.missing(files)
     stale = cache.stale(files)
     if stale:
         _stage("checking what the gazetteer edit changes", opts.progress)
-        todo = _recheck(files, todo, stale, cache, _resolved(matcher), workers)
+        todo = _recheck(files, todo, stale, cache, _resolved(extraction.matcher), workers)
         timings["recheck"] = time.perf_counter() - clock
     rechecked = sum(map(len, stale.values()))
 
     clock = time.perf_counter()
-    fresh = _Parallel(_map_one, todo, workers, matcher, publishers, gaz, out_dir is None,
+    fresh = _Parallel(_map_one, todo, workers, *extraction, out_dir is None,
                       cache.needs_digests(todo), started=started)  # fmt: skip
     mentions: list[Mention] = []
     paths = _output_paths(out_dir) if out_dir is not None else {}

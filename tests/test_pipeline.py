@@ -149,6 +149,16 @@ def test_a_worker_started_before_the_jobs_are_known_does_them_when_it_suits(monk
     assert [p for p in multiprocessing.active_children() if "Pool" in p.name] == []
 
 
+def test_a_worker_that_cannot_load_its_state_fails_its_jobs_instead_of_starting_again():
+    jobs = [(str(i), "root") for i in range(64)]
+    results = pipeline._Parallel(_pid_and_suffix, jobs, 2, pipeline._Deferred(lambda: 1 / 0))
+    try:
+        with pytest.raises(ZeroDivisionError):
+            next(results)
+    finally:
+        results.close()
+
+
 def test_what_a_build_froze_is_collectable_again_after_it(tmp_path):
     """Builds freeze their long-lived objects out of garbage collection (the matcher for the
     workers, the unpickled checkpoint); a program that builds again must not keep them."""
@@ -343,6 +353,20 @@ def test_the_prepared_matcher_is_cached_and_a_damaged_copy_is_made_again(tmp_pat
     assert len(compiled()) == 1 and memo.read_bytes() != b"not a pickle"
     assert third.counts == kg.build([corpus], gazetteer=GAZETTEER, out=None).counts
     assert third.counts != second.counts
+
+
+def test_a_damaged_copy_of_the_kept_gazetteer_is_taken_from_the_matcher(tmp_path):
+    """A rebuild's worker starts before the parent loads anything, with the gazetteer and
+    matcher that the cache kept each loaded where first used: a damaged gazetteer copy
+    must not fail the worker or the parent."""
+    corpus, out = _built_copy_of_seeds(tmp_path)
+    [memo] = (out / ".kg-cache").glob("gazetteer-*.pickle")
+    memo.write_bytes(b"not a pickle")
+    changed = corpus / "002_eb23bffe5b9050c2.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n蕭美琴\n", encoding="utf-8")
+    rebuilt = kg.build([corpus], gazetteer=GAZETTEER, out=out)
+    assert rebuilt.extracted == 1 and "hsiao-bi-khim" in {m.entity_id for m in rebuilt.mentions}
+    assert rebuilt.counts == kg.build([corpus], gazetteer=GAZETTEER, out=None).counts
 
 
 def test_work_in_a_forked_process_returns_its_result_or_a_clear_error(tmp_path):
