@@ -389,11 +389,12 @@ class _Parallel:
 
 
 class _StartedWorker:
-    """One worker process started before the build knows its jobs. A rebuild starts it as
-    soon as it has the cached gazetteer: the worker loads the cached matcher (a third of a
-    second) while the parent hashes the files to find what is new, instead of after. A
-    rebuild with a few hundred new files uses it (:class:`_Parallel`); one with nothing to
-    do, or too much for one worker, ends it.
+    """One worker process started before the build knows its jobs. A rebuild whose cache
+    holds the matcher and the gazetteer starts it first thing, with both deferred: the
+    worker loads the matcher (a third of a second) while the parent hashes the files to
+    find what is new and loads the checkpoint, instead of after. A rebuild with a few
+    hundred new files uses it (:class:`_Parallel`); one with nothing to do, or with too
+    much for one worker, ends it.
     """
 
     def __init__(self, function: Callable, *state) -> None:
