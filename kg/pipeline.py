@@ -33,7 +33,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -70,6 +70,7 @@ from kg.gazetteer import Gazetteer
 from kg.graph import GraphBuilder, MentionStats, PendingEdges, Reopened, mention_stats
 from kg.query import kept_triples, prepare_store, stores_survive_fork
 from kg.records import ArticleRecord, Mention, Skipped
+from kg.workers import Deferred, Parallel, StartedWorker, resolved
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,6 @@ def code_fingerprint() -> str:
 
 # --- the map step -----------------------------------------------------------------------
 
-_WORKER: dict = {}
 Mapped = tuple[ArticleRecord, MentionStats, bytes, bytes] | Skipped
 """What the reduce gets of a file: the record without its text and sections (and without
 its mentions when they go to mentions.jsonl), the mention statistics the graph keeps, and
@@ -253,7 +253,7 @@ def _recheck(files, todo, stale, cache: Cache, matcher: Matcher, workers: int) -
             redo.update(jobs)
             continue
         hits: Iterable[bool] = (
-            [] if change.nothing else _Parallel(_affected_one, jobs, workers, cache, change)
+            [] if change.nothing else Parallel(_affected_one, jobs, workers, cache, change)
         )
         affected = {job for job, hit in zip(jobs, hits) if hit}
         redo.update(affected)
@@ -261,36 +261,13 @@ def _recheck(files, todo, stale, cache: Cache, matcher: Matcher, workers: int) -
     return [job for job in files if job in redo]
 
 
-class _Deferred:
-    """A value made where it is first used. A matcher that the cache kept reaches the
-    worker processes as one of these, and each loads it while the parent prepares the
-    reduce; the parent itself needs only the gazetteer (:func:`_prepared_extraction`)."""
-
-    def __init__(self, make: Callable[[], Any]) -> None:
-        self._make = make
-        self._value: Any = None
-
-    def get(self) -> Any:
-        if self._value is None:
-            self._value = self._make()
-        return self._value
-
-    @property
-    def made(self) -> bool:
-        return self._value is not None
-
-
-def _resolved(value: Any) -> Any:
-    return value.get() if isinstance(value, _Deferred) else value
-
-
 class _Extraction(NamedTuple):
     """What extracting a file needs besides the file (:func:`_map_one`): each item may be
-    :class:`_Deferred`, and is then loaded where it is first used."""
+    :class:`Deferred`, and is then loaded where it is first used."""
 
-    matcher: Matcher | _Deferred
-    publishers: dict[str, str] | _Deferred
-    gazetteer: Gazetteer | _Deferred
+    matcher: Matcher | Deferred
+    publishers: dict[str, str] | Deferred
+    gazetteer: Gazetteer | Deferred
 
 
 def _prepared_extraction(
@@ -298,9 +275,9 @@ def _prepared_extraction(
 ) -> _Extraction:
     """The prepared matcher (kept in the cache for later builds), its gazetteer and their
     publisher index. When the cache has the matcher and the gazetteer, all three are only
-    :class:`_Deferred`: a build that extracts a few files loads the matcher in its workers,
+    :class:`Deferred`: a build that extracts a few files loads the matcher in its workers,
     one that extracts none never loads it, and a rebuild's first worker starts before the
-    parent has loaded anything (:class:`_StartedWorker`)."""
+    parent has loaded anything (:class:`StartedWorker`)."""
 
     def make() -> Matcher:
         if not isinstance(gazetteer, Gazetteer):
@@ -308,125 +285,17 @@ def _prepared_extraction(
         return Matcher(gazetteer).prepare()
 
     if cache.has_memo("gazetteer") and cache.has_memo("matcher"):
-        matcher = _Deferred(lambda: cache.memo("matcher", make))
+        matcher = Deferred(lambda: cache.memo("matcher", make))
 
         def kept_gazetteer() -> Gazetteer:
             kept = None if matcher.made else cache.recall("gazetteer", cache.gazetteer)
             return kept if isinstance(kept, Gazetteer) else matcher.get().gazetteer
 
-        gaz = _Deferred(kept_gazetteer)
-        return _Extraction(matcher, _Deferred(lambda: gaz.get().publisher_index()), gaz)
+        gaz = Deferred(kept_gazetteer)
+        return _Extraction(matcher, Deferred(lambda: gaz.get().publisher_index()), gaz)
     prepared = cache.memo("matcher", make)
     cache.memo("gazetteer", lambda: prepared.gazetteer)
     return _Extraction(prepared, prepared.gazetteer.publisher_index(), prepared.gazetteer)
-
-
-def _init_worker(function: Callable, *state) -> None:
-    _WORKER["function"] = function
-    try:
-        _WORKER["state"] = tuple(map(_resolved, state))
-    except Exception as err:  # a pool starts a worker whose initializer fails again, forever
-        _WORKER["error"] = err
-
-
-def _call_in_worker(job: tuple[str, str]) -> Any:
-    if "error" in _WORKER:
-        raise _WORKER["error"]  # to the parent, with the first job
-    return _WORKER["function"](job, *_WORKER["state"])
-
-
-class _Parallel:
-    """``function(job, *state)`` for each job, in order; in worker processes when there
-    are enough jobs. `state` (the matcher, ...) reaches the workers by fork, not pickle.
-    The workers start at once, so they work while the caller prepares the reduce, and they
-    end once the last result is in (or at :meth:`close`): a caller that stops after the
-    last item must not keep them, and their memo tables, alive. A few hundred jobs get one
-    worker: each worker first loads the state it is given (a cached matcher: a quarter of a
-    second), and a second would take that time from the caller, which works meanwhile.
-    """
-
-    JOBS_PER_WORKER = 500
-
-    def __init__(
-        self,
-        function: Callable,
-        jobs: Sequence[Job],
-        workers: int,
-        *state,
-        started: _StartedWorker | None = None,
-    ) -> None:
-        self._left = len(jobs)
-        self._pool: Any = None
-        if started is not None and started.suits(function, state, len(jobs), self.JOBS_PER_WORKER):
-            self._pool, started.pool = started.pool, None  # it has been loading the state
-        elif started is not None:
-            started.close()
-        if self._pool is None and (workers <= 1 or len(jobs) < 64 or not _can_fork()):
-            self._results: Iterator[Any] = _serially(function, jobs, state)
-            return
-        if self._pool is None:
-            workers = min(workers, -(-len(jobs) // self.JOBS_PER_WORKER))
-            self._pool = _forked_pool(workers, function, state)
-        self._results = self._pool.imap(_call_in_worker, jobs, chunksize=32)
-
-    def __iter__(self) -> _Parallel:
-        return self
-
-    def __next__(self) -> Any:
-        if not self._left:
-            self.close()
-            raise StopIteration
-        result = next(self._results)
-        self._left -= 1
-        if not self._left:
-            self.close()
-        return result
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool = None
-
-
-class _StartedWorker:
-    """One worker process started before the build knows its jobs. A rebuild whose cache
-    holds the matcher and the gazetteer starts it first thing, with both deferred: the
-    worker loads the matcher (a third of a second) while the parent hashes the files to
-    find what is new and loads the checkpoint, instead of after. A rebuild with a few
-    hundred new files uses it (:class:`_Parallel`); one with nothing to do, or with too
-    much for one worker, ends it.
-    """
-
-    def __init__(self, function: Callable, *state) -> None:
-        self._function, self._state = function, state
-        self.pool: Any = _forked_pool(1, function, state) if _can_fork() else None
-
-    def suits(self, function: Callable, state: tuple, jobs: int, per_worker: int) -> bool:
-        """Can it do these jobs alone, with this function and this very state?"""
-        same = function is self._function and len(state) == len(self._state)
-        same = same and all(a is b or a == b for a, b in zip(state, self._state))
-        return self.pool is not None and same and 0 < jobs <= per_worker
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool = None
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _forked_pool(workers: int, function: Callable, state: tuple) -> Any:
-    gc.freeze()  # the matcher's big dictionaries stay shared with the workers, not copied
-    context = multiprocessing.get_context("fork")
-    return context.Pool(workers, initializer=_init_worker, initargs=(function, *state))
-
-
-def _serially(function: Callable, jobs: Sequence[Job], state: tuple) -> Iterator[Any]:
-    state = tuple(map(_resolved, state))  # at the first result: none, none loaded
-    for job in jobs:
-        yield function(job, *state)
 
 
 # --- the reduce step --------------------------------------------------------------------
@@ -676,7 +545,7 @@ def _build(
     try:
         if rebuild and workers > 1 and cache.has_memo("gazetteer") and cache.has_memo("matcher"):
             extraction = _prepared_extraction(cache, gazetteer, opts)  # all deferred: see there
-            started = _StartedWorker(_map_one, *extraction, False, False)
+            started = StartedWorker(_map_one, *extraction, False, False)
         if rebuild and cache.manifest(files, settings) == last_build:
             up_to_date = _up_to_date(out_dir, opts, timings)
             if up_to_date is not None:
@@ -684,7 +553,7 @@ def _build(
         _stage("loading the gazetteer", opts.progress)
         clock = time.perf_counter()
         extraction = extraction or _prepared_extraction(cache, gazetteer, opts)
-        gaz = _resolved(extraction.gazetteer)  # the parent's own: the reduce needs it
+        gaz = resolved(extraction.gazetteer)  # the parent's own: the reduce needs it
         timings["gazetteer"] = time.perf_counter() - clock
         return _extract_and_reduce(inputs, opts, files, out_dir, cache, timings, settings,
                                    extraction, gaz, workers, started)  # fmt: skip
@@ -695,19 +564,19 @@ def _build(
 
 def _extract_and_reduce(
     inputs, opts: BuildOptions, files, out_dir, cache: Cache, timings, settings: str,
-    extraction: _Extraction, gaz: Gazetteer, workers: int, started: _StartedWorker | None,
+    extraction: _Extraction, gaz: Gazetteer, workers: int, started: StartedWorker | None,
 ) -> BuildResult:  # fmt: skip
     clock = time.perf_counter()
     todo = cache.missing(files)
     stale = cache.stale(files)
     if stale:
         _stage("checking what the gazetteer edit changes", opts.progress)
-        todo = _recheck(files, todo, stale, cache, _resolved(extraction.matcher), workers)
+        todo = _recheck(files, todo, stale, cache, resolved(extraction.matcher), workers)
         timings["recheck"] = time.perf_counter() - clock
     rechecked = sum(map(len, stale.values()))
 
     clock = time.perf_counter()
-    fresh = _Parallel(_map_one, todo, workers, *extraction, out_dir is None,
+    fresh = Parallel(_map_one, todo, workers, *extraction, out_dir is None,
                       cache.needs_digests(todo), started=started)  # fmt: skip
     mentions: list[Mention] = []
     paths = _output_paths(out_dir) if out_dir is not None else {}
