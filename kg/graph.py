@@ -219,6 +219,7 @@ class GraphBuilder:
             del self._by_url[url]
         self._stub_urls = []
         self.pending.co_mentions, self._co_mentions_counted = [], False
+        self.pending.co_mention_arrays = None
         return Reopened(stubs, added_edges, graph.number_of_nodes(), len(self.pending.mentions))
 
     def count_co_mentions(self) -> list[CoMention]:
@@ -244,9 +245,13 @@ class GraphBuilder:
         one, other = pairs >> _BITS, pairs & _MASK
         swap = id_order[other] < id_order[one]  # each pair in id order
         dates_of = np.array([*dates, ""], dtype=object)  # index -1: never dated
+        source, target = np.where(swap, other, one), np.where(swap, one, other)
+        self.pending.co_mention_arrays = CoMentionArrays(
+            pairs, source, target, counts, first, last, names, dates
+        )
         yield from zip(
-            names_of[np.where(swap, other, one)].tolist(),
-            names_of[np.where(swap, one, other)].tolist(),
+            names_of[source].tolist(),
+            names_of[target].tolist(),
             counts.tolist(),
             dates_of[first].tolist(),
             dates_of[last].tolist(),
@@ -351,6 +356,28 @@ CoMention = tuple[str, str, int, str, str]
 """A ``co_mentioned`` edge: (entity, entity, articles, first date, last date)."""
 
 
+@dataclass(frozen=True)
+class CoMentionArrays:
+    """The ``co_mentioned`` edges of :attr:`PendingEdges.co_mentions`, row for row, as
+    arrays: what a rebuild compares with the last build's to copy the rows that did not
+    change (:func:`kg.export.tables.node_link_parts`). In a resumed reduce an entity keeps
+    its number and a pair its code, so the same pair is the same edge."""
+
+    pairs: Any
+    """int64 pair codes, ascending."""
+    source: Any
+    """Entity numbers (places in :attr:`names`) of each edge's source and target."""
+    target: Any
+    counts: Any
+    """Articles that name the pair."""
+    first: Any
+    """Places in :attr:`dates` of the first and last of their dates (-1: none dated)."""
+    last: Any
+    names: list[str]
+    """Entity ids by number."""
+    dates: list[str]
+
+
 @dataclass
 class PendingEdges:
     """Mention and co-mention edges that a build writes without putting them into networkx.
@@ -369,6 +396,8 @@ class PendingEdges:
     mentions: list[tuple[str, MentionStats]] = field(default_factory=list)
     """Per article node with mentions, its :func:`mention_stats`."""
     co_mentions: list[CoMention] = field(default_factory=list)
+    co_mention_arrays: CoMentionArrays | None = field(default=None, compare=False, repr=False)
+    """The same co-mentions as arrays, when the builder counted them."""
 
     def __len__(self) -> int:
         return sum(len(stats) for _, stats in self.mentions) + len(self.co_mentions)

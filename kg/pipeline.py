@@ -58,6 +58,7 @@ from kg.export.rdf import (
     sorted_ntriples,
 )
 from kg.export.tables import (
+    KeptCoMentions,
     MentionBlock,
     edges_csv_parts,
     generate_entities_csv,
@@ -67,7 +68,14 @@ from kg.export.tables import (
 )
 from kg.extract import GazetteerChange, Matcher, extract
 from kg.gazetteer import Gazetteer
-from kg.graph import GraphBuilder, MentionStats, PendingEdges, Reopened, mention_stats
+from kg.graph import (
+    CoMentionArrays,
+    GraphBuilder,
+    MentionStats,
+    PendingEdges,
+    Reopened,
+    mention_stats,
+)
 from kg.query import kept_triples, prepare_store, stores_survive_fork
 from kg.records import ArticleRecord, Mention, Skipped
 from kg.workers import Deferred, Parallel, StartedWorker, resolved
@@ -822,8 +830,10 @@ def _write_outputs(
     if not page_forked:
         timings.update(_write_page(graph, pending, out_dir, opts))
     stage = time.perf_counter()
-    parts = node_link_parts(graph, pending, blocks.kept(files["graph"]))
-    outputs["graph"] = blocks.write(files["graph"], parts, len(pending.mentions))
+    parts = node_link_parts(graph, pending, blocks.kept(files["graph"]),
+                            blocks.kept_co_mentions(files["graph"]))  # fmt: skip
+    outputs["graph"] = blocks.write(files["graph"], parts, len(pending.mentions),
+                                    pending.co_mention_arrays)  # fmt: skip
     outputs["entities_csv"] = write_atomic(files["entities_csv"], generate_entities_csv(graph))
     parts = edges_csv_parts(graph, pending, blocks.kept(files["edges_csv"]))
     outputs["edges_csv"] = blocks.write(files["edges_csv"], parts, len(pending.mentions))
@@ -841,42 +851,88 @@ def _write_outputs(
 
 
 class _MentionBlocks:
-    """Where graph.json and edges.csv hold their mention edges, noted in the cache folder,
-    so that a rebuild that resumes this build's reduce copies them from the files
-    (:class:`~kg.export.tables.MentionBlock`) when they are as this build left them."""
+    """Where graph.json and edges.csv hold their mention edges (and graph.json its
+    co-mention edges, with the arrays that describe them), noted in the cache folder, so
+    that a rebuild that resumes this build's reduce copies them from the files
+    (:class:`~kg.export.tables.MentionBlock`, :class:`~kg.export.tables.KeptCoMentions`)
+    when they are as this build left them."""
 
     def __init__(self, folder: Path | None, label: str, since: str | None) -> None:
         self._path = folder / "mention-blocks.json" if folder is not None and label else None
+        self._arrays_path = (
+            folder / "co_mentions.pickle" if folder is not None else None
+        )  # no hyphen: see Cache.keep_only
         self._label = label  # this build's files and settings: see _RdfChange
         self._since = since  # those of the build whose reduce this one resumed
         self._found: dict = {}
         self._written: dict = {}
+        self._arrays: CoMentionArrays | None = None
         if self._path is not None and since is not None:
             with contextlib.suppress(OSError, ValueError):
                 self._found = orjson.loads(self._path.read_bytes())
 
+    def _entry(self, output: Path) -> dict | None:
+        entry = self._found.get(output.name)  # the label names the fold, so its articles too
+        if not entry or entry["label"] != self._since or entry["stamp"] != list(_stamp(output)):
+            return None
+        return entry
+
     def kept(self, output: Path) -> MentionBlock | None:
         """The last build's mention block of `output`, if this build resumed its reduce and
         the file is as it left it; else None."""
-        entry = self._found.get(output.name)  # the label names the fold, so its articles too
-        if not entry or entry["label"] != self._since or entry["stamp"] != list(_stamp(output)):
+        entry = self._entry(output)
+        if entry is None:
             return None
         try:
             return MentionBlock.read(output, entry["start"], entry["end"], entry["articles"])
         except OSError:
             return None
 
-    def write(self, output: Path, parts: tuple[bytes, bytes, bytes], articles: int) -> Path:
-        """Write `parts` (before, mention block, after) to `output`, noting the block."""
+    def kept_co_mentions(self, output: Path) -> KeptCoMentions | None:
+        """The last build's co-mention edges of `output` (graph.json), as for :meth:`kept`."""
+        entry = self._entry(output)
+        if entry is None or "co_start" not in entry or self._arrays_path is None:
+            return None
+        try:
+            with open(self._arrays_path, "rb") as file:
+                label, arrays = pickle.load(file)
+            with open(output, "rb") as file:
+                file.seek(entry["co_start"])
+                data = file.read(entry["co_end"] - entry["co_start"])
+        except Exception:  # missing or damaged: the co-mentions are written afresh
+            return None
+        return KeptCoMentions(data, arrays) if label == self._since and arrays else None
+
+    def write(
+        self,
+        output: Path,
+        parts: tuple[bytes, bytes, bytes],
+        articles: int,
+        co_mentions: CoMentionArrays | None = None,
+    ) -> Path:
+        """Write `parts` (before, mention block, after) to `output`, noting the block; with
+        `co_mentions`, the co-mention edges that `after` begins with too (after a comma)."""
         path = write_atomic(output, parts)
-        start = len(parts[0])
-        self._written[output.name] = {"label": self._label, "articles": articles, "start": start,
-                                      "end": start + len(parts[1]), "stamp": list(_stamp(path))}  # fmt: skip
+        before, block, after = parts
+        start = len(before)
+        entry = {"label": self._label, "articles": articles, "start": start,
+                 "end": start + len(block), "stamp": list(_stamp(path))}  # fmt: skip
+        if co_mentions is not None:
+            entry["co_start"] = start + len(block) + after.startswith(b",")
+            entry["co_end"] = start + len(block) + len(after) - len(b"]}\n")
+            self._arrays = co_mentions
+        self._written[output.name] = entry
         return path
 
     def save(self) -> None:
-        if self._path is not None:
-            write_atomic(self._path, orjson.dumps(self._written))
+        if self._path is None or self._arrays_path is None:
+            return
+        if self._arrays is None:
+            self._arrays_path.unlink(missing_ok=True)
+        else:
+            data = pickle.dumps((self._label, self._arrays), protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomic(self._arrays_path, data)
+        write_atomic(self._path, orjson.dumps(self._written))
 
 
 class _InThread:

@@ -413,7 +413,8 @@ def test_a_resumed_rebuild_copies_the_mention_edges_of_the_last_builds_tables(
     tmp_path, test_gazetteer, monkeypatch
 ):
     """graph.json and edges.csv hold the last build's mention edges as one block, which a
-    resumed rebuild copies; not from a file changed since (the block would not be there)."""
+    resumed rebuild copies (and graph.json's unchanged co-mention edges); not from a file
+    changed since (they would not be there)."""
     corpus, later = _growing_archive(tmp_path)
     out, clean = tmp_path / "out", tmp_path / "clean"
     kg.build([corpus], gazetteer=test_gazetteer, out=out)
@@ -426,10 +427,26 @@ def test_a_resumed_rebuild_copies_the_mention_edges_of_the_last_builds_tables(
         return block
 
     monkeypatch.setattr(pipeline.MentionBlock, "read", classmethod(read))
+    kept_co_mentions = []
+    original_kept = pipeline._MentionBlocks.kept_co_mentions
+    monkeypatch.setattr(
+        pipeline._MentionBlocks,
+        "kept_co_mentions",
+        lambda self, output: (
+            kept_co_mentions.append(original_kept(self, output)) or kept_co_mentions[-1]
+        ),
+    )
     _add(later[:2])
     assert kg.build([corpus], gazetteer=test_gazetteer, out=out).resumed
     assert sorted(name for name, _ in copied) == ["edges.csv", "graph.json"]
     assert all(size > 1000 for _, size in copied)
+    [kept] = kept_co_mentions  # graph.json's co-mention edges, with what they hold
+    assert kept is not None and kept.data.count(b'"co_mentioned"') == len(kept.arrays.pairs) > 5
+    folder = shutil.copytree(out / ".kg-cache", tmp_path / "cache")
+    cache = pipeline.Cache(folder, "another gazetteer", "code")
+    cache.keep_only([])  # its clean-up of older memos runs while the outputs are written
+    cache.close()
+    assert (folder / "co_mentions.pickle").exists()
     kg.build([corpus], gazetteer=test_gazetteer, out=clean, cache=False)
     _assert_same_outputs(out, clean)
 
@@ -437,8 +454,9 @@ def test_a_resumed_rebuild_copies_the_mention_edges_of_the_last_builds_tables(
     graph_json = out / "graph.json"
     os.utime(graph_json, ns=(graph_json.stat().st_atime_ns, graph_json.stat().st_mtime_ns + 1))
     _add(later[2:])
+    kept_co_mentions.clear()
     assert kg.build([corpus], gazetteer=test_gazetteer, out=out).resumed
-    assert [name for name, _ in copied] == ["edges.csv"]
+    assert [name for name, _ in copied] == ["edges.csv"] and kept_co_mentions == [None]
     kg.build([corpus], gazetteer=test_gazetteer, out=clean, cache=False)
     _assert_same_outputs(out, clean)
 

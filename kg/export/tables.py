@@ -21,7 +21,7 @@ import networkx as nx
 import orjson
 
 from kg.export import write_atomic
-from kg.graph import PendingEdges, entity_nodes
+from kg.graph import CoMentionArrays, PendingEdges, entity_nodes
 from kg.records import ArticleRecord
 
 _LINE = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
@@ -265,10 +265,12 @@ def node_link_parts(
     graph: nx.MultiDiGraph,
     pending: PendingEdges | None = None,
     kept: MentionBlock | None = None,
+    kept_co_mentions: KeptCoMentions | None = None,
 ) -> tuple[bytes, bytes, bytes]:
     """:func:`to_node_link` in three parts: before the mention edges, the mention edges
     (comma-separated), and after them. With `kept`, the mention edges of its first
-    articles are its bytes (:class:`MentionBlock`)."""
+    articles are its bytes (:class:`MentionBlock`); with `kept_co_mentions`, the co-mention
+    edges that did not change are copied from the last build's (:class:`KeptCoMentions`)."""
     head = orjson.dumps({
         "directed": graph.is_directed(),
         "multigraph": True,
@@ -282,7 +284,7 @@ def node_link_parts(
         for v, edges in neighbours.items()
         for key, d in edges.items()
     ])[1:-1]  # fmt: skip
-    mentions = co_mentions = b""
+    mentions, co_mentions = b"", []
     if pending is not None:
         mentions = orjson.dumps([
             {"source": node, "target": entity_id, "key": "mentions", "count": count,
@@ -292,13 +294,9 @@ def node_link_parts(
         ])[1:-1]  # fmt: skip
         if kept and kept.data:
             mentions = kept.data + b"," + mentions if mentions else kept.data
-        co_mentions = orjson.dumps([
-            {"source": u, "target": v, "key": "co_mentioned", "articles": count,
-             "first_date": first, "last_date": last}
-            for u, v, count, first, last in pending.co_mentions
-        ])[1:-1]  # fmt: skip
+        co_mentions = _co_mentions_json(pending, kept_co_mentions)
     before = head[:-2] + edges + (b"," if edges and mentions else b"")
-    after = (b"," if (edges or mentions) and co_mentions else b"") + co_mentions + b"]}\n"
+    after = b"".join([b"," if (edges or mentions) and co_mentions else b"", *co_mentions, b"]}\n"])
     return before, mentions, after
 
 
@@ -329,6 +327,130 @@ class MentionBlock:
         with open(path, "rb") as file:
             file.seek(start)
             return cls(file.read(end - start), articles)
+
+
+def _co_mention_rows_json(rows: list) -> bytes:
+    """Co-mention edges as node-link JSON objects, comma-separated."""
+    return orjson.dumps([
+        {"source": u, "target": v, "key": "co_mentioned", "articles": count,
+         "first_date": first, "last_date": last}
+        for u, v, count, first, last in rows
+    ])[1:-1]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class KeptCoMentions:
+    """The co-mention edges of the last build's graph.json: their bytes (comma-separated
+    JSON objects) and what they hold (:class:`~kg.graph.CoMentionArrays`).
+
+    A rebuild that resumes the last build's reduce changes the co-mentions of the pairs its
+    new articles name, a few percent of them; the others are copied byte for byte. Where
+    each row lies in `data` is worked out from the arrays (every part of a row has a
+    length known in advance), and checked against the length of `data`.
+
+    >>> G = nx.MultiDiGraph(); G.add_nodes_from(["x", "y", "z"])
+    >>> def pending(*rows):  # rows of (source, target, articles, last date)
+    ...     import numpy as np
+    ...     names, dates = ["x", "y", "z"], ["2020-01-01", "2021-05-04"]
+    ...     pairs = np.array([s << 21 | t for s, t, _, _ in rows])
+    ...     arrays = CoMentionArrays(pairs, pairs >> 21, pairs & 2097151,
+    ...         np.array([n for *_, n, _ in rows]), np.array([0] * len(rows)),
+    ...         np.array([d for *_, d in rows]), names, dates)
+    ...     edges = [(names[s], names[t], n, dates[0], dates[d]) for s, t, n, d in rows]
+    ...     return PendingEdges([], edges, arrays)
+    >>> last = pending((0, 1, 2, 0), (1, 2, 3, 0))
+    >>> before, mentions, after = node_link_parts(G, last)
+    >>> kept = KeptCoMentions(after[:-3], last.co_mention_arrays)
+    >>> now = pending((0, 1, 2, 0), (0, 2, 2, 1), (1, 2, 4, 1))
+    >>> b"".join(node_link_parts(G, now, None, kept)) == to_node_link(G, now)
+    True
+    """
+
+    data: bytes
+    arrays: CoMentionArrays
+
+
+def _co_mentions_json(pending: PendingEdges, kept: KeptCoMentions | None) -> list[bytes]:
+    """The co-mention edges as pieces of JSON that, joined, are the objects separated by
+    commas: runs of rows copied from `kept`, and the rows that changed, serialised."""
+    rows, arrays = pending.co_mentions, pending.co_mention_arrays
+    if kept is None or arrays is None or not rows:
+        return [_co_mention_rows_json(rows)] if rows else []
+    import numpy as np
+
+    lengths = _co_mention_json_lengths(kept.arrays)
+    starts = np.cumsum(lengths + 1) - lengths - 1
+    if len(lengths) == 0 or int(starts[-1] + lengths[-1]) != len(kept.data):
+        return [_co_mention_rows_json(rows)]  # not the bytes these arrays describe
+    source = _same_co_mention_rows(kept.arrays, arrays)
+    copied = source >= 0
+    begins = np.ones(len(rows), bool)  # a run: rows copied from consecutive rows, or not
+    begins[1:] = (copied[1:] != copied[:-1]) | (copied[1:] & (source[1:] != source[:-1] + 1))
+    begin = np.flatnonzero(begins)
+    end = np.r_[begin[1:], len(rows)]
+    first, last = source[begin], source[end - 1]
+    copy_from = np.where(copied[begin], starts[first], -1).tolist()
+    copy_to = (starts[last] + lengths[last]).tolist()
+    changed = np.flatnonzero(~copied)
+    serialised = _co_mention_rows_json([rows[i] for i in changed.tolist()])
+    ends = np.cumsum(_co_mention_json_lengths(arrays)[changed] + 1).tolist()
+    if ends and ends[-1] - 1 != len(serialised):
+        return [_co_mention_rows_json(rows)]  # lengths not as worked out: write them all
+    pieces, taken = [], 0  # rows of `serialised` used so far
+    for run_begin, run_end, start, stop in zip(begin.tolist(), end.tolist(), copy_from, copy_to):
+        if start >= 0:
+            pieces.append(kept.data[start:stop])
+        else:
+            at = ends[taken - 1] if taken else 0
+            taken += run_end - run_begin
+            pieces.append(serialised[at : ends[taken - 1] - 1])
+        pieces.append(b",")
+    return pieces[:-1]
+
+
+def _co_mention_json_lengths(arrays: CoMentionArrays) -> Any:
+    """The length of each row's JSON object, from the lengths of its parts."""
+    import numpy as np
+
+    def json_lengths(strings: list[str]) -> Any:
+        return np.fromiter(map(len, map(orjson.dumps, strings)), np.int64, len(strings))
+
+    names, dates = json_lengths(arrays.names), json_lengths([*arrays.dates, ""])
+    digits = 1 + np.searchsorted(10 ** np.arange(1, 19, dtype=np.int64), arrays.counts, "right")
+    sample = _co_mention_rows_json([("", "", 0, "", "")])
+    fixed = len(sample) - 4 * len(b'""') - 1  # its keys and punctuation
+    return (
+        fixed
+        + names[arrays.source]
+        + names[arrays.target]
+        + digits
+        + (dates[arrays.first] + dates[arrays.last])
+    )
+
+
+def _same_co_mention_rows(old: CoMentionArrays, new: CoMentionArrays) -> Any:
+    """For each row of `new`, the row of `old` that holds the same edge with the same
+    counts and dates, or -1."""
+    import numpy as np
+
+    unmatched = np.full(len(new.pairs), -1, np.int64)
+    if new.names[: len(old.names)] != old.names or len(old.pairs) == 0:
+        return unmatched
+    at = np.searchsorted(old.pairs, new.pairs)
+    found = at < len(old.pairs)
+    found[found] = old.pairs[at[found]] == new.pairs[found]
+    i, j = at[found], np.flatnonzero(found)
+    place = {date: n for n, date in enumerate(new.dates)}
+    new_place = np.array([*(place.get(date, -2) for date in old.dates), -1], np.int64)
+    same = (
+        (old.source[i] == new.source[j])
+        & (old.target[i] == new.target[j])
+        & (old.counts[i] == new.counts[j])
+        & (new_place[old.first[i]] == new.first[j])  # (implied by the counts while articles
+        & (new_place[old.last[i]] == new.last[j])  # are only added: checked all the same)
+    )
+    unmatched[j[same]] = i[same]
+    return unmatched
 
 
 def write_node_link(
