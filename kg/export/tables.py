@@ -388,9 +388,9 @@ def _co_mentions_json(pending: PendingEdges, kept: KeptCoMentions | None) -> lis
     begins[1:] = (copied[1:] != copied[:-1]) | (copied[1:] & (source[1:] != source[:-1] + 1))
     begin = np.flatnonzero(begins)
     end = np.r_[begin[1:], len(rows)]
-    first, last = source[begin], source[end - 1]
-    copy_from = np.where(copied[begin], starts[first], -1).tolist()
-    copy_to = (starts[last] + lengths[last]).tolist()
+    first_kept, last_kept = source[begin], source[end - 1]  # of each run, when copied
+    copy_from = np.where(copied[begin], starts[first_kept], -1).tolist()
+    copy_to = (starts[last_kept] + lengths[last_kept]).tolist()
     changed = np.flatnonzero(~copied)
     serialised = _co_mention_rows_json([rows[i] for i in changed.tolist()])
     ends = np.cumsum(_co_mention_json_lengths(arrays)[changed] + 1).tolist()
