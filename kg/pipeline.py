@@ -278,32 +278,45 @@ class _Extraction(NamedTuple):
     gazetteer: Gazetteer | Deferred
 
 
+def _kept_extraction(
+    cache: Cache, gazetteer: str | Path | Gazetteer, opts: BuildOptions
+) -> _Extraction | None:
+    """The matcher, gazetteer and publisher index that the cache kept, each only
+    :class:`Deferred`: a build that extracts a few files loads the matcher in its workers,
+    one that extracts none never loads it, and a rebuild's first worker starts before the
+    parent has loaded anything (:class:`StartedWorker`). None if the cache lacks them."""
+    if not (cache.has_memo("gazetteer") and cache.has_memo("matcher")):
+        return None
+    matcher = Deferred(lambda: cache.memo("matcher", _matcher_maker(gazetteer, opts)))
+
+    def kept_gazetteer() -> Gazetteer:
+        kept = None if matcher.made else cache.recall("gazetteer", cache.gazetteer)
+        return kept if isinstance(kept, Gazetteer) else matcher.get().gazetteer
+
+    gaz = Deferred(kept_gazetteer)
+    return _Extraction(matcher, Deferred(lambda: gaz.get().publisher_index()), gaz)
+
+
 def _prepared_extraction(
     cache: Cache, gazetteer: str | Path | Gazetteer, opts: BuildOptions
 ) -> _Extraction:
     """The prepared matcher (kept in the cache for later builds), its gazetteer and their
-    publisher index. When the cache has the matcher and the gazetteer, all three are only
-    :class:`Deferred`: a build that extracts a few files loads the matcher in its workers,
-    one that extracts none never loads it, and a rebuild's first worker starts before the
-    parent has loaded anything (:class:`StartedWorker`)."""
+    publisher index: deferred when the cache has them (:func:`_kept_extraction`)."""
+    kept = _kept_extraction(cache, gazetteer, opts)
+    if kept is not None:
+        return kept
+    prepared = cache.memo("matcher", _matcher_maker(gazetteer, opts))
+    cache.memo("gazetteer", lambda: prepared.gazetteer)
+    return _Extraction(prepared, prepared.gazetteer.publisher_index(), prepared.gazetteer)
 
+
+def _matcher_maker(gazetteer: str | Path | Gazetteer, opts: BuildOptions) -> Callable[[], Matcher]:
     def make() -> Matcher:
         if not isinstance(gazetteer, Gazetteer):
             return Matcher(gazetteer_module.load(opts.gazetteer)).prepare()
         return Matcher(gazetteer).prepare()
 
-    if cache.has_memo("gazetteer") and cache.has_memo("matcher"):
-        matcher = Deferred(lambda: cache.memo("matcher", make))
-
-        def kept_gazetteer() -> Gazetteer:
-            kept = None if matcher.made else cache.recall("gazetteer", cache.gazetteer)
-            return kept if isinstance(kept, Gazetteer) else matcher.get().gazetteer
-
-        gaz = Deferred(kept_gazetteer)
-        return _Extraction(matcher, Deferred(lambda: gaz.get().publisher_index()), gaz)
-    prepared = cache.memo("matcher", make)
-    cache.memo("gazetteer", lambda: prepared.gazetteer)
-    return _Extraction(prepared, prepared.gazetteer.publisher_index(), prepared.gazetteer)
+    return make
 
 
 # --- the reduce step --------------------------------------------------------------------
@@ -551,8 +564,9 @@ def _build(
     workers = opts.jobs or os.cpu_count() or 1
     started = extraction = None
     try:
-        if rebuild and workers > 1 and cache.has_memo("gazetteer") and cache.has_memo("matcher"):
-            extraction = _prepared_extraction(cache, gazetteer, opts)  # all deferred: see there
+        if rebuild and workers > 1:
+            extraction = _kept_extraction(cache, gazetteer, opts)
+        if extraction is not None:  # nothing loaded yet: the worker loads the matcher
             started = StartedWorker(_map_one, *extraction, False, False)
         if rebuild and cache.manifest(files, settings) == last_build:
             up_to_date = _up_to_date(out_dir, opts, timings)
