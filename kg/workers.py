@@ -83,10 +83,8 @@ class Parallel:
     ) -> None:
         self._left = len(jobs)
         self._pool: Any = None
-        if started is not None and started.suits(function, state, len(jobs), self.JOBS_PER_WORKER):
-            self._pool, started.pool = started.pool, None  # it has been loading the state
-        elif started is not None:
-            started.close()
+        if started is not None:  # it has been loading the state since the build began
+            self._pool = started.adopted(function, state, len(jobs), self.JOBS_PER_WORKER)
         if self._pool is None and (workers <= 1 or len(jobs) < 64 or not _can_fork()):
             self._results: Iterator[Any] = _serially(function, jobs, state)
             return
@@ -127,11 +125,16 @@ class StartedWorker:
         self._function, self._state = function, state
         self.pool: Any = _forked_pool(1, function, state) if _can_fork() else None
 
-    def suits(self, function: Callable, state: tuple, jobs: int, per_worker: int) -> bool:
-        """Can it do these jobs alone, with this function and this very state?"""
+    def adopted(self, function: Callable, state: tuple, jobs: int, per_worker: int) -> Any:
+        """Its pool, handed over, if it can do these jobs alone with this function and this
+        very state; else None, and it ends."""
         same = function is self._function and len(state) == len(self._state)
         same = same and all(a is b or a == b for a, b in zip(state, self._state))
-        return self.pool is not None and same and 0 < jobs <= per_worker
+        pool = self.pool if same and 0 < jobs <= per_worker else None
+        if pool is None:
+            self.close()
+        self.pool = None
+        return pool
 
     def close(self) -> None:
         if self.pool is not None:

@@ -48,7 +48,8 @@ def test_a_worker_started_before_the_jobs_are_known_does_them_when_it_suits(monk
 
     for state, count in (("?", 10), ("!", 101)):  # another state; too many jobs for one
         started = StartedWorker(_pid_and_suffix, "!")
-        [early] = started.pool._pool
+        pool = started.pool  # held here: the worker must end without the pool's collection
+        [early] = pool._pool
         jobs = [(str(i), "root") for i in range(count)]
         results = list(Parallel(_pid_and_suffix, jobs, 2, state, started=started))
         assert [r[1] for r in results] == [f"{i}{state}" for i in range(count)]
