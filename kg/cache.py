@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, gazetteer TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, signature TEXT NOT NULL, digest TEXT NOT NULL);
 """
 _CHECKPOINT = "checkpoint.pickle"
-_CHECKPOINT_SINCE = "checkpoint.since.pickle"  # no "-": not a memo (see keep_only)
+_CHECKPOINT_SINCE = "checkpoint.since.pickle"
+_MEMO_FILES = "*-" + "[0-9a-f]" * 16 + ".pickle"  # name-salt.pickle: see Cache._memo_path
 _LAST_BUILD = "last-build"
 
 
@@ -271,7 +272,7 @@ class Cache:
         self._new_digests = []
         if self.folder is not None:  # every result is now the current gazetteer's
             current = self._memo_salt(self.gazetteer)
-            for old in self.folder.glob("*-*.pickle"):
+            for old in self.folder.glob(_MEMO_FILES):
                 if not old.name.endswith(f"-{current}.pickle"):
                     old.unlink(missing_ok=True)
 

@@ -873,9 +873,7 @@ class _MentionBlocks:
 
     def __init__(self, folder: Path | None, label: str, since: str | None) -> None:
         self._path = folder / "mention-blocks.json" if folder is not None and label else None
-        self._arrays_path = (
-            folder / "co_mentions.pickle" if folder is not None else None
-        )  # no hyphen: see Cache.keep_only
+        self._arrays_path = folder / "co_mentions.pickle" if folder is not None else None
         self._label = label  # this build's files and settings: see _RdfChange
         self._since = since  # those of the build whose reduce this one resumed
         self._found: dict = {}

@@ -101,3 +101,21 @@ def test_an_extended_checkpoint_gives_its_state_with_the_last_header(tmp_path):
     cache.extend_checkpoint({"files": 7, "manifest": "m7"})  # nothing to extend
     assert (folder / "checkpoint.since.pickle").read_bytes() == b"damaged"
     assert cache.load_checkpoint(bool) is None
+
+
+def test_keeping_a_builds_results_removes_only_the_memos_of_other_code_or_gazetteers(tmp_path):
+    """Memos are `name-salt.pickle`; the build's other files in the folder (the checkpoint
+    and its extension, the co-mention arrays, any file with a hyphen) stay."""
+    old = Cache(tmp_path / "cache", "gazetteer-1", "code")
+    old.memo("matcher", lambda: "old matcher")
+    old.close()
+    cache = Cache(tmp_path / "cache", "gazetteer-2", "code")
+    cache.memo("matcher", lambda: "new matcher")
+    others = ["checkpoint.pickle", "checkpoint.since.pickle", "co_mentions.pickle",
+              "notes-of-mine.pickle"]  # fmt: skip
+    for name in others:
+        (tmp_path / "cache" / name).write_bytes(b"x")
+    cache.keep_only([])
+    cache.close()
+    left = sorted(path.name for path in (tmp_path / "cache").glob("*.pickle"))
+    assert left == sorted([*others, cache._memo_path("matcher", "gazetteer-2").name])
